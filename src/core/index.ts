@@ -1,0 +1,13 @@
+/**
+ * @module
+ * Shared foundations: errors, binary file reading, typed-array math, top-k, seeded RNG,
+ * `.npy` I/O and progress reporting.
+ */
+export * from './errors.js';
+export * from './binary-reader.js';
+export * from './math.js';
+export * from './top-k.js';
+export * from './rng.js';
+export * from './npy.js';
+export * from './progress.js';
+export * from './lines.js';

@@ -1,0 +1,8 @@
+/**
+ * @module
+ * The ordered list of demo steps; each module adds its own.
+ */
+import type { DemoStep } from './index.js';
+import { coreStep } from './core-step.js';
+
+export const DEMO_STEPS: DemoStep[] = [coreStep];
