@@ -32,7 +32,7 @@ export interface FeatureConfig {
   unitNorm: boolean;
 }
 
-export const DEFAULT_FEATURES: FeatureConfig = { mode: 'lookup', bits: 22, ngrams: 1, interactions: [], bias: true, maxFeatures: 1 << 24, repeats: 'count', unitNorm: false };
+export const DEFAULT_FEATURES: FeatureConfig = { mode: 'lookup', bits: 22, ngrams: 1, interactions: [], bias: true, maxFeatures: 1 << 24, repeats: 'count', unitNorm: true };
 
 /** The lookup key of the bias feature: starts with a NUL byte, which whitespace tokens in text never are alone. */
 export const BIAS_KEY = Buffer.from('\u0000bias', 'latin1');
@@ -114,6 +114,8 @@ export class FeatureEncoder {
     }
     if (line.n > this.fh.length) this.growLineScratch(line.n);
     const lookupMode = this.lookup !== null;
+    // n-grams and crosses are named after their parts' keys, so keep those
+    const keepKeys = this.config.ngrams > 1 || this.crossA.length > 0;
     if (lookupMode) this.keysUsed = 0;
     const buf = line.buf;
     for (let s = 0; s < line.nsCount; s++) {
@@ -128,6 +130,11 @@ export class FeatureEncoder {
         if (!lookupMode) {
           this.push(h & this.mask, v);
         } else {
+          if (!named && !keepKeys) {
+            // the key is the token itself: look it up in place
+            this.pushKey(buf, line.tokStart[f]!, line.tokEnd[f]!, h, v, grow);
+            continue;
+          }
           const ks = this.keysUsed;
           if (named) {
             this.appendKey(buf, line.nsStart[s]!, line.nsEnd[s]!);

@@ -68,11 +68,11 @@ export function saveLinearModel(model: LinearModel, path: string): void {
     add('lookup.pool', 'u8', lk.pool.subarray(0, lk.offsets[lk.size]!));
   }
   for (let k = 0; k < L.vectors; k++) {
-    add(`w.${k}`, 'f32', L.w[k]!.subarray(0, slots));
-    if (L.options.adaptive) add(`g.${k}`, 'f32', L.g[k]!.subarray(0, slots));
+    add(`w.${k}`, 'f32', L.field(k, 0, slots));
+    if (L.options.adaptive) add(`g.${k}`, 'f32', L.field(k, L.gOff, slots));
+    if (L.options.normalized) add(`norm.${k}`, 'f32', L.field(k, L.normOff, slots));
     if (L.options.average) add(`avg.${k}`, 'f64', L.avg[k]!.subarray(0, slots));
   }
-  if (L.options.normalized) add('norm', 'f32', L.norm.subarray(0, slots));
   const s = model.settings;
   const header: Header = {
     format: s.format,
@@ -181,11 +181,11 @@ export function parseLinearModel(bytes: Buffer, name: string): LinearModel {
   const learner = new SgdLearner(header.learner, 0, Math.max(slots, 1));
   for (let k = 0; k < vectors; k++) {
     learner.addVector();
-    learner.w[k]!.set(need(`w.${k}`, Float32Array, slots));
-    if (header.learner.adaptive) learner.g[k]!.set(need(`g.${k}`, Float32Array, slots));
+    learner.setField(k, 0, need(`w.${k}`, Float32Array, slots));
+    if (header.learner.adaptive) learner.setField(k, learner.gOff, need(`g.${k}`, Float32Array, slots));
+    if (header.learner.normalized) learner.setField(k, learner.normOff, need(`norm.${k}`, Float32Array, slots));
     if (header.learner.average) learner.avg[k]!.set(need(`avg.${k}`, Float64Array, slots));
   }
-  if (header.learner.normalized) learner.norm.set(need('norm', Float32Array, slots));
   learner.counters = { ...header.counters };
   return new LinearModel(
     { format: header.format, labelPrefix: header.labelPrefix, features: header.features, learner: header.learner },

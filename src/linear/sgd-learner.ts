@@ -40,7 +40,9 @@ export const DEFAULT_LEARNER: LearnerOptions = {
   powerT: 0.5,
   l2: 0,
   adaptive: true,
-  normalized: true,
+  // per-slot normalisation lost 1-3 points on text in our measurements; unit-norm examples
+  // (the encoder's default) already make the step independent of the input scale
+  normalized: false,
   invariant: true,
   average: false,
 };
@@ -74,45 +76,69 @@ export class SgdLearner {
   readonly options: LearnerOptions;
   /** Slots allocated (>= slots in use). */
   capacity: number;
-  // w[k]: (D) scaled weights; g[k]: (D) AdaGrad sums; avg[k]: (D) averaging corrections; norm: (D) max |x|
-  w: Float32Array[] = [];
-  g: Float32Array[] = [];
+  /**
+   * Per-slot state of vector k, interleaved so one cache line serves a feature's update:
+   * state[k]: (D, stride) = [w (scaled weight), g (AdaGrad sum, if adaptive), norm (max |x|, if normalized)].
+   */
+  state: Float32Array[] = [];
+  /** Floats per slot in `state`. */
+  readonly stride: number;
+  /** Offsets of g and norm within a slot (-1 when absent). */
+  readonly gOff: number;
+  readonly normOff: number;
+  // avg[k]: (D) averaging corrections (only when averaging)
   avg: Float64Array[] = [];
-  norm: Float32Array;
   counters: LearnerCounters = { t: 0, steps: 0, scale: 1, normSum: 0, sumScale: 0 };
   /** Margins (before the update) of the last example, per vector: (K). */
   margins = new Float64Array(4);
   private rate = new Float32Array(256);
+  private dloss = new Float64Array(4);
   private averaged: Float32Array[] | null = null;
 
   constructor(options: LearnerOptions, vectors: number, capacity: number) {
     validateLearnerOptions(options);
     this.options = { ...options };
     this.capacity = Math.max(1, capacity);
-    this.norm = new Float32Array(this.options.normalized ? this.capacity : 0);
+    this.gOff = this.options.adaptive ? 1 : -1;
+    this.normOff = this.options.normalized ? 1 + (this.options.adaptive ? 1 : 0) : -1;
+    this.stride = 1 + (this.options.adaptive ? 1 : 0) + (this.options.normalized ? 1 : 0);
     for (let k = 0; k < vectors; k++) this.addVector();
   }
 
   get vectors(): number {
-    return this.w.length;
+    return this.state.length;
   }
 
   /** Adds a zero vector (a new class); returns its index. */
   addVector(): number {
-    this.w.push(new Float32Array(this.capacity));
-    this.g.push(new Float32Array(this.options.adaptive ? this.capacity : 0));
+    this.state.push(new Float32Array(this.capacity * this.stride));
     this.avg.push(new Float64Array(this.options.average ? this.capacity : 0));
-    if (this.margins.length < this.w.length) this.margins = new Float64Array(this.w.length * 2);
+    if (this.margins.length < this.state.length) this.margins = new Float64Array(this.state.length * 2);
     this.averaged = null;
-    return this.w.length - 1;
+    return this.state.length - 1;
+  }
+
+  /** Copies a per-slot field (0 = w, gOff, normOff) of vector k into or out of a flat (D) array. */
+  field(k: number, off: number, slots: number): Float32Array {
+    const out = new Float32Array(slots);
+    const st = this.state[k]!;
+    for (let i = 0; i < slots; i++) out[i] = st[i * this.stride + off]!;
+    return out;
+  }
+
+  setField(k: number, off: number, values: Float32Array): void {
+    const st = this.state[k]!;
+    for (let i = 0; i < values.length; i++) st[i * this.stride + off] = values[i]!;
+    this.averaged = null;
   }
 
   /** Makes vector `to` the negation of vector `from` (binary -> one-vs-rest), state included. */
   copyNegated(from: number, to: number): void {
-    const src = this.w[from]!;
-    const dst = this.w[to]!;
-    for (let i = 0; i < src.length; i++) dst[i] = -src[i]!;
-    this.g[to]!.set(this.g[from]!);
+    this.foldScale();
+    const src = this.state[from]!;
+    const dst = this.state[to]!;
+    dst.set(src);
+    for (let i = 0; i < dst.length; i += this.stride) dst[i] = -dst[i]!;
     const a = this.avg[from]!;
     const b = this.avg[to]!;
     for (let i = 0; i < a.length; i++) b[i] = -a[i]!;
@@ -121,8 +147,14 @@ export class SgdLearner {
 
   /** Negates vector k (when the positive class of a binary model changes). */
   negate(k: number): void {
-    const w = this.w[k]!;
-    for (let i = 0; i < w.length; i++) w[i] = -w[i]!;
+    if (this.state.length === 1) {
+      // one vector: flip the shared scale instead of touching every slot
+      this.counters.scale = -this.counters.scale;
+      this.counters.sumScale = -this.counters.sumScale;
+    } else {
+      const st = this.state[k]!;
+      for (let i = 0; i < st.length; i += this.stride) st[i] = -st[i]!;
+    }
     const a = this.avg[k]!;
     for (let i = 0; i < a.length; i++) a[i] = -a[i]!;
     this.averaged = null;
@@ -133,30 +165,27 @@ export class SgdLearner {
     if (slots <= this.capacity) return;
     let cap = this.capacity;
     while (cap < slots) cap *= 2;
-    const grow32 = (a: Float32Array): Float32Array => {
-      if (a.length === 0) return a;
-      const b = new Float32Array(cap);
+    this.state = this.state.map((a) => {
+      const b = new Float32Array(cap * this.stride);
       b.set(a);
       return b;
-    };
-    this.w = this.w.map(grow32);
-    this.g = this.g.map(grow32);
+    });
     this.avg = this.avg.map((a) => {
       if (a.length === 0) return a;
       const b = new Float64Array(cap);
       b.set(a);
       return b;
     });
-    this.norm = grow32(this.norm);
     this.capacity = cap;
     this.averaged = null;
   }
 
   /** Raw margin of vector k with the current (not averaged) weights. */
   margin(k: number, idx: Int32Array, val: Float32Array, n: number): number {
-    const w = this.w[k]!;
+    const st = this.state[k]!;
+    const stride = this.stride;
     let s = 0;
-    for (let i = 0; i < n; i++) s += w[idx[i]!]! * val[i]!;
+    for (let i = 0; i < n; i++) s += st[idx[i]! * stride]! * val[i]!;
     return s * this.counters.scale;
   }
 
@@ -170,75 +199,92 @@ export class SgdLearner {
   }
 
   /**
-   * Learns one example: `target(k)` is +1 or -1 for vector k. Stores the margins before the
-   * update in `margins` (progressive validation reads them).
+   * Learns one example. `positive`: with one vector, 0 when the example is of the positive
+   * class (target +1), else 1 (target -1); with K vectors, the index of the true class.
+   * Stores the margins before the update in `margins` (progressive validation reads them).
    */
   learn(idx: Int32Array, val: Float32Array, n: number, positive: number, importance: number): void {
-    if (importance <= 0 || n === 0) return;
+    const K = this.state.length;
+    if (importance <= 0 || n === 0) {
+      for (let k = 0; k < K; k++) this.margins[k] = n === 0 ? 0 : this.margin(k, idx, val, n);
+      return;
+    }
     const o = this.options;
     const c = this.counters;
     this.averaged = null;
     c.t += importance;
     c.steps += 1;
+    // losses' derivatives at the margins before any change (as scikit-learn's plain SGD)
+    if (this.dloss.length < K) this.dloss = new Float64Array(K * 2);
+    for (let k = 0; k < K; k++) {
+      const y = K === 1 ? (positive === 0 ? 1 : -1) : k === positive ? 1 : -1;
+      const p = this.margin(k, idx, val, n);
+      this.margins[k] = p;
+      const m0 = y * p;
+      this.dloss[k] = o.loss === 'hinge' ? (m0 <= 1 ? -y : 0) : -y / (1 + Math.exp(m0));
+    }
+    let shrunk = 1;
     if (o.l2 > 0) {
       // lazy L2: shrink every weight at once through the scale
       const eta = o.adaptive ? o.learningRate / Math.sqrt(c.t) : o.learningRate * Math.pow(c.t, -o.powerT);
-      const shrink = 1 - eta * o.l2;
-      c.scale *= shrink > 0 ? shrink : 0;
-      if (c.scale < MIN_SCALE) this.foldScale();
+      shrunk = Math.max(0, 1 - eta * o.l2);
+      c.scale *= shrunk;
+      if (Math.abs(c.scale) < MIN_SCALE) this.foldScale();
     }
     let avgNorm = 1;
     if (o.normalized) {
-      const norm = this.norm;
       let sum = 0;
-      for (let i = 0; i < n; i++) {
-        const slot = idx[i]!;
-        const ax = Math.abs(val[i]!);
-        if (ax > norm[slot]!) norm[slot] = ax;
-        const r = val[i]! / norm[slot]!;
-        sum += r * r;
+      const stride = this.stride;
+      const off = this.normOff;
+      for (let k = 0; k < K; k++) {
+        const st = this.state[k]!;
+        for (let i = 0; i < n; i++) {
+          const at = idx[i]! * stride + off;
+          const ax = Math.abs(val[i]!);
+          if (ax > st[at]!) st[at] = ax;
+          if (k === 0) {
+            const r = val[i]! / st[at]!;
+            sum += r * r;
+          }
+        }
       }
       c.normSum += sum * importance;
       avgNorm = c.normSum / c.t;
     }
     if (this.rate.length < n) this.rate = new Float32Array(n * 2);
     const scheduled = o.adaptive ? o.learningRate : o.learningRate * Math.pow(c.t, -o.powerT);
-    const K = this.w.length;
     for (let k = 0; k < K; k++) {
-      const y = K === 1 ? (positive === 0 ? 1 : -1) : k === positive ? 1 : -1;
-      const p = this.margin(k, idx, val, n);
-      this.margins[k] = p;
-      const m0 = y * p;
-      // d = dLoss/dp
-      let d: number;
-      if (o.loss === 'hinge') d = m0 <= 1 ? -y : 0;
-      else d = -y / (1 + Math.exp(m0));
+      const d = this.dloss[k]!;
       if (d === 0) continue;
-      this.step(k, idx, val, n, y, m0, d, importance, scheduled / avgNorm);
+      const y = K === 1 ? (positive === 0 ? 1 : -1) : k === positive ? 1 : -1;
+      // the safe (invariant) step starts from the margin after shrinkage
+      this.step(k, idx, val, n, y, y * this.margins[k]! * shrunk, d, importance, scheduled / avgNorm);
     }
     if (o.average) c.sumScale += c.scale;
   }
 
   private step(k: number, idx: Int32Array, val: Float32Array, n: number, y: number, m0: number, d: number, importance: number, eta: number): void {
     const o = this.options;
-    const c = this.counters;
-    const w = this.w[k]!;
+    const st = this.state[k]!;
+    const stride = this.stride;
     const rate = this.rate;
     // per-slot rates r_i (the step on w_i is -r_i * d * x_i per unit of importance)
     if (o.adaptive) {
-      const g = this.g[k]!;
+      const gOff = this.gOff;
+      const normOff = this.normOff;
       for (let i = 0; i < n; i++) {
-        const slot = idx[i]!;
+        const at = idx[i]! * stride;
         const gi = d * val[i]!;
-        const G = g[slot]! + importance * gi * gi;
-        g[slot] = G;
+        const G = st[at + gOff]! + importance * gi * gi;
+        st[at + gOff] = G;
         let r = eta / Math.sqrt(G);
-        if (o.normalized) r /= this.norm[slot]!;
+        if (normOff > 0) r /= st[at + normOff]!;
         rate[i] = r;
       }
     } else if (o.normalized) {
+      const normOff = this.normOff;
       for (let i = 0; i < n; i++) {
-        const nm = this.norm[idx[i]!]!;
+        const nm = st[idx[i]! * stride + normOff]!;
         rate[i] = eta / (nm * nm);
       }
     } else {
@@ -255,18 +301,18 @@ export class SgdLearner {
     } else {
       tau = -d * y * importance;
     }
-    const inv = (tau * y) / c.scale;
+    const inv = (tau * y) / this.counters.scale;
     if (o.average) {
       const a = this.avg[k]!;
-      const B = c.sumScale;
+      const B = this.counters.sumScale;
       for (let i = 0; i < n; i++) {
         const slot = idx[i]!;
         const dv = inv * rate[i]! * val[i]!;
         a[slot] -= B * dv;
-        w[slot] += dv;
+        st[slot * stride] += dv;
       }
     } else {
-      for (let i = 0; i < n; i++) w[idx[i]!] += inv * rate[i]! * val[i]!;
+      for (let i = 0; i < n; i++) st[idx[i]! * stride] += inv * rate[i]! * val[i]!;
     }
   }
 
@@ -275,31 +321,31 @@ export class SgdLearner {
     const c = this.counters;
     if (c.scale === 1) return;
     const s = c.scale;
-    for (const w of this.w) for (let i = 0; i < w.length; i++) w[i] *= s;
-    c.sumScale = s > 0 ? c.sumScale / s : 0;
+    for (const st of this.state) for (let i = 0; i < st.length; i += this.stride) st[i] *= s;
+    c.sumScale = s !== 0 ? c.sumScale / s : 0;
     c.scale = 1;
     this.averaged = null;
   }
 
-  /** The averaged weights, (avg + sumScale * w) / steps, cached until the next update. */
+  /** The averaged weights, (avg + sumScale * w) / steps, cached until the next update: (K)(D). */
   averagedWeights(): Float32Array[] {
     if (this.averaged) return this.averaged;
     const c = this.counters;
     const T = Math.max(1, c.steps);
-    this.averaged = this.w.map((w, k) => {
+    this.averaged = this.state.map((st, k) => {
       const a = this.avg[k]!;
-      const out = new Float32Array(w.length);
-      for (let i = 0; i < w.length; i++) out[i] = (a[i]! + c.sumScale * w[i]!) / T;
+      const out = new Float32Array(this.capacity);
+      for (let i = 0; i < out.length; i++) out[i] = (a[i]! + c.sumScale * st[i * this.stride]!) / T;
       return out;
     });
     return this.averaged;
   }
 
-  /** The weights prediction uses for vector k, unscaled (averaged when averaging). */
+  /** The weights prediction uses for vector k as a flat (D) array, true scale (averaged when averaging). */
   predictionWeights(k: number): Float32Array {
     if (this.options.average) return this.averagedWeights()[k]!;
     this.foldScale();
-    return this.w[k]!;
+    return this.field(k, 0, this.capacity);
   }
 }
 
