@@ -3,7 +3,7 @@
  * fastText-style lines: `__label__spam free money now` — whitespace-separated tokens, labels
  * marked by a prefix, every other token a feature of value 1 in the default namespace.
  */
-import { isSpace, type ParsedLine } from './parsed-line.js';
+import { SPACE, type ParsedLine } from './parsed-line.js';
 
 /**
  * Parses `buf[start, end)` into `out`. The first token with `labelPrefix` is the label (the
@@ -13,13 +13,14 @@ export function parseFastText(buf: Buffer, start: number, end: number, out: Pars
   out.reset(buf);
   out.beginNamespace(0, 0, 1);
   const plen = labelPrefix.length;
+  const p0 = plen > 0 ? labelPrefix[0]! : -1;
   let i = start;
   while (i < end) {
-    while (i < end && isSpace(buf[i]!)) i++;
+    while (i < end && SPACE[buf[i]!] === 1) i++;
     if (i >= end) break;
     const s = i;
-    while (i < end && !isSpace(buf[i]!)) i++;
-    if (plen > 0 && i - s >= plen && hasPrefix(buf, s, labelPrefix)) {
+    while (i < end && SPACE[buf[i]!] === 0) i++;
+    if (buf[s] === p0 && i - s >= plen && hasPrefix(buf, s, labelPrefix)) {
       if (i - s === plen) return `empty label '${Buffer.from(labelPrefix).toString()}'`;
       if (out.labelStart < 0) {
         out.labelStart = s + plen;

@@ -100,7 +100,11 @@ export class ParsedLine {
   }
 }
 
-/** Whether byte `c` separates tokens (space, tab, vertical tab, form feed, carriage return). */
+/** 1 for bytes that separate tokens (space, tab, vertical tab, form feed, carriage return): one load per byte in the parsers' loops. */
+export const SPACE = new Uint8Array(256);
+for (const c of [32, 9, 11, 12, 13]) SPACE[c] = 1;
+
+/** Whether byte `c` separates tokens. */
 export function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
+  return SPACE[c] === 1;
 }
