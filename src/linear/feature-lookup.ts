@@ -14,6 +14,8 @@ export class FeatureLookup {
   pool: Uint8Array;
   offsets: Int32Array;
   hashes: Uint32Array;
+  // open addressing: table[2p] = id (-1 empty), table[2p + 1] = its hash, so a probe that
+  // misses on the hash touches one cache line only
   private table: Int32Array;
   private mask: number;
 
@@ -24,18 +26,19 @@ export class FeatureLookup {
     this.hashes = new Uint32Array(cap);
     let tableSize = 32;
     while (tableSize < cap * 2) tableSize *= 2;
-    this.table = new Int32Array(tableSize).fill(-1);
+    this.table = new Int32Array(tableSize * 2).fill(-1);
     this.mask = tableSize - 1;
   }
 
   /** The id of `buf[start, end)` whose murmur3 (seed 0) is `hash`, or -1. */
   find(buf: Uint8Array, start: number, end: number, hash: number): number {
     const len = end - start;
-    const { table, mask, hashes, offsets, pool } = this;
+    const { table, mask, offsets, pool } = this;
+    const h = hash | 0;
     for (let p = hash & mask; ; p = (p + 1) & mask) {
-      const id = table[p]!;
+      const id = table[2 * p]!;
       if (id < 0) return -1;
-      if (hashes[id] !== hash) continue;
+      if (table[2 * p + 1] !== h) continue;
       const o = offsets[id]!;
       if (offsets[id + 1]! - o !== len) continue;
       let k = 0;
@@ -48,7 +51,7 @@ export class FeatureLookup {
   add(buf: Uint8Array, start: number, end: number, hash: number): number {
     const len = end - start;
     if (this.size + 1 >= this.hashes.length) this.growEntries();
-    if ((this.size + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
+    if ((this.size + 1) * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
     const id = this.size++;
     const o = this.offsets[id]!;
     if (o + len > this.pool.length) {
@@ -100,9 +103,11 @@ export class FeatureLookup {
 
   private insert(id: number): void {
     const { table, mask } = this;
-    let p = this.hashes[id]! & mask;
-    while (table[p]! >= 0) p = (p + 1) & mask;
-    table[p] = id;
+    const h = this.hashes[id]!;
+    let p = h & mask;
+    while (table[2 * p]! >= 0) p = (p + 1) & mask;
+    table[2 * p] = id;
+    table[2 * p + 1] = h | 0;
   }
 
   private growEntries(): void {
@@ -116,7 +121,7 @@ export class FeatureLookup {
   }
 
   private rehash(size: number): void {
-    this.table = new Int32Array(size).fill(-1);
+    this.table = new Int32Array(size * 2).fill(-1);
     this.mask = size - 1;
     for (let id = 0; id < this.size; id++) this.insert(id);
   }

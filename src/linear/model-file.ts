@@ -141,8 +141,12 @@ export function parseLinearModel(bytes: Buffer, name: string): LinearModel {
     return fail(`header JSON at byte 16 does not parse (${(err as Error).message})`);
   }
   checkHeader(header, fail);
-  validateFeatureConfig(header.features);
-  validateLearnerOptions(header.learner);
+  try {
+    validateFeatureConfig(header.features);
+    validateLearnerOptions(header.learner);
+  } catch (err) {
+    fail(`bad settings in the header (${(err as Error).message})`);
+  }
 
   // section table: bounded by the file size before anything is allocated
   let off = 16 + hlen + pad8(16 + hlen);
@@ -178,13 +182,23 @@ export function parseLinearModel(bytes: Buffer, name: string): LinearModel {
   } else if (slots !== 1 << header.features.bits) {
     fail(`hash model with ${slots} slots, expected 2^${header.features.bits}`);
   }
+  // every section is checked (and so bounded by the file size) before the learner allocates
+  const parts = Array.from({ length: vectors }, (_, k) => ({
+    w: need(`w.${k}`, Float32Array, slots),
+    g: header.learner.adaptive ? need(`g.${k}`, Float32Array, slots) : null,
+    norm: header.learner.normalized ? need(`norm.${k}`, Float32Array, slots) : null,
+    avg: header.learner.average ? need(`avg.${k}`, Float64Array, slots) : null,
+  }));
+  if (arrays.size !== parts.length * (1 + [header.learner.adaptive, header.learner.normalized, header.learner.average].filter(Boolean).length) + (lookup ? 2 : 0)) {
+    fail('unexpected sections for these settings');
+  }
   const learner = new SgdLearner(header.learner, 0, Math.max(slots, 1));
-  for (let k = 0; k < vectors; k++) {
+  for (const [k, p] of parts.entries()) {
     learner.addVector();
-    learner.setField(k, 0, need(`w.${k}`, Float32Array, slots));
-    if (header.learner.adaptive) learner.setField(k, learner.gOff, need(`g.${k}`, Float32Array, slots));
-    if (header.learner.normalized) learner.setField(k, learner.normOff, need(`norm.${k}`, Float32Array, slots));
-    if (header.learner.average) learner.avg[k]!.set(need(`avg.${k}`, Float64Array, slots));
+    learner.setField(k, 0, p.w);
+    if (p.g) learner.setField(k, learner.gOff, p.g);
+    if (p.norm) learner.setField(k, learner.normOff, p.norm);
+    if (p.avg) learner.avg[k]!.set(p.avg);
   }
   learner.counters = { ...header.counters };
   return new LinearModel(

@@ -268,33 +268,40 @@ export class SgdLearner {
     const st = this.state[k]!;
     const stride = this.stride;
     const rate = this.rate;
-    // per-slot rates r_i (the step on w_i is -r_i * d * x_i per unit of importance)
+    // per-slot rates r_i (the step on w_i is -r_i * d * x_i per unit of importance), and
+    // cx = sum r_i x_i^2, how far the margin moves per unit step, in the same pass
+    let cx = 0;
     if (o.adaptive) {
       const gOff = this.gOff;
       const normOff = this.normOff;
+      const d2 = importance * d * d;
       for (let i = 0; i < n; i++) {
         const at = idx[i]! * stride;
-        const gi = d * val[i]!;
-        const G = st[at + gOff]! + importance * gi * gi;
+        const x = val[i]!;
+        const G = st[at + gOff]! + d2 * x * x;
         st[at + gOff] = G;
         let r = eta / Math.sqrt(G);
         if (normOff > 0) r /= st[at + normOff]!;
         rate[i] = r;
+        cx += r * x * x;
       }
     } else if (o.normalized) {
       const normOff = this.normOff;
       for (let i = 0; i < n; i++) {
         const nm = st[idx[i]! * stride + normOff]!;
-        rate[i] = eta / (nm * nm);
+        const r = eta / (nm * nm);
+        rate[i] = r;
+        cx += r * val[i]! * val[i]!;
       }
     } else {
-      for (let i = 0; i < n; i++) rate[i] = eta;
+      for (let i = 0; i < n; i++) {
+        rate[i] = eta;
+        cx += eta * val[i]! * val[i]!;
+      }
     }
-    // tau: multiplier of y * r_i * x_i; the margin moves by tau * sum(r_i x_i^2)
+    // tau: multiplier of y * r_i * x_i; the margin moves by tau * cx
     let tau: number;
     if (o.invariant) {
-      let cx = 0;
-      for (let i = 0; i < n; i++) cx += rate[i]! * val[i]! * val[i]!;
       if (!(cx > 0)) return;
       const m1 = o.loss === 'hinge' ? Math.min(1, m0 + cx * importance) : logisticFlow(m0, cx * importance);
       tau = (m1 - m0) / cx;
