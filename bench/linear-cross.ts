@@ -44,7 +44,7 @@ export async function run(args: string[]): Promise<BenchResult> {
   const others = [];
   if (extra) {
     process.stderr.write('linear-cross: fastText, LIBLINEAR ...\n');
-    others.push(runFasttext(train, test, n, 1), await runLiblinear(train, test, n));
+    others.push(runFasttext(train, test, n, 1), await runLiblinear(train, test, n, ['-s', '2']));
   }
   return {
     name: 'linear-cross',

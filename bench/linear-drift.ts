@@ -72,7 +72,7 @@ export async function run(args: string[]): Promise<BenchResult> {
   const { model: multi } = await trainLinear(train, { features, passes: 3 });
   const multiTest = await evaluate(multi, test);
   const sk = runSklearn(train, test, n, 1, 20);
-  const ll = await runLiblinear(train, test, n);
+  const ll = await runLiblinear(train, test, n, ['-s', '2']);
   return {
     name: 'linear-drift',
     ours: {

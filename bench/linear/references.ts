@@ -49,7 +49,7 @@ export function runFasttext(train: string, test: string, examples: number, epoch
 }
 
 /** LIBLINEAR default solver (L2-regularised L2-loss SVM, dual) on the same tokens as libsvm files (conversion not timed). */
-export async function runLiblinear(train: string, test: string, examples: number): Promise<ReferenceRun | null> {
+export async function runLiblinear(train: string, test: string, examples: number, solverArgs: string[] = []): Promise<ReferenceRun | null> {
   if (!haveTool('liblinear-train') || !haveTool('liblinear-predict')) return null;
   const dir = mkdtempSync(join(tmpdir(), 'leanml-ll-'));
   try {
@@ -80,11 +80,11 @@ export async function runLiblinear(train: string, test: string, examples: number
     await convert(train, tr);
     await convert(test, te);
     const model = join(dir, 'model');
-    const r = timeCommand('liblinear-train', ['-q', tr, model]);
+    const r = timeCommand('liblinear-train', ['-q', ...solverArgs, tr, model]);
     if (r.status !== 0) throw new Error(`liblinear-train failed: ${r.stderr}`);
     const p = timeCommand('liblinear-predict', [te, model, join(dir, 'pred')]);
     const acc = /Accuracy = ([\d.]+)%/.exec(p.stdout);
-    return { tool: 'LIBLINEAR liblinear-train (default: -s 1, C=1)', examplesPerSecond: examples / r.seconds, accuracy: acc ? Number(acc[1]) / 100 : null, wallSeconds: r.seconds, trainSeconds: null, peakRssMiB: r.peakRssMiB, note: 'binary features 1:1 per distinct token (unnormalised); conversion to libsvm not timed' };
+    return { tool: `LIBLINEAR liblinear-train ${solverArgs.length ? solverArgs.join(' ') : '(default: -s 1, C=1)'}`, examplesPerSecond: examples / r.seconds, accuracy: acc ? Number(acc[1]) / 100 : null, wallSeconds: r.seconds, trainSeconds: null, peakRssMiB: r.peakRssMiB, note: 'binary features 1:1 per distinct token (unnormalised); conversion to libsvm not timed' };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -123,7 +123,7 @@ export class FeatureEncoder {
       const seed = named ? murmur3(buf, line.nsStart[s]!, line.nsEnd[s]!, 0) : 0;
       const w = line.nsWeight[s]!;
       for (let f = line.nsFirst[s]!; f < line.nsLast[s]!; f++) {
-        const h = murmur3(buf, line.tokStart[f]!, line.tokEnd[f]!, seed);
+        const h = line.hashed && !named ? line.hash[f]! >>> 0 : murmur3(buf, line.tokStart[f]!, line.tokEnd[f]!, seed);
         const v = line.value[f]! * w;
         this.fh[f] = h;
         this.fv[f] = v;

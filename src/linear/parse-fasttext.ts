@@ -12,6 +12,7 @@ import { SPACE, type ParsedLine } from './parsed-line.js';
 export function parseFastText(buf: Buffer, start: number, end: number, out: ParsedLine, labelPrefix: Uint8Array): string | null {
   out.reset(buf);
   out.beginNamespace(0, 0, 1);
+  out.hashed = true;
   const plen = labelPrefix.length;
   const p0 = plen > 0 ? labelPrefix[0]! : -1;
   let i = start;
@@ -19,7 +20,25 @@ export function parseFastText(buf: Buffer, start: number, end: number, out: Pars
     while (i < end && SPACE[buf[i]!] === 1) i++;
     if (i >= end) break;
     const s = i;
-    while (i < end && SPACE[buf[i]!] === 0) i++;
+    // murmur3 (seed 0) of the token, computed while scanning it (the bytes are read once)
+    let h = 0;
+    let k = 0;
+    let shift = 0;
+    let c: number;
+    while (i < end && SPACE[(c = buf[i]!)] === 0) {
+      k |= c << shift;
+      shift += 8;
+      if (shift === 32) {
+        k = Math.imul(k, 0xcc9e2d51);
+        k = (k << 15) | (k >>> 17);
+        h ^= Math.imul(k, 0x1b873593);
+        h = (h << 13) | (h >>> 19);
+        h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+        k = 0;
+        shift = 0;
+      }
+      i++;
+    }
     if (buf[s] === p0 && i - s >= plen && hasPrefix(buf, s, labelPrefix)) {
       if (i - s === plen) return `empty label '${Buffer.from(labelPrefix).toString()}'`;
       if (out.labelStart < 0) {
@@ -28,7 +47,18 @@ export function parseFastText(buf: Buffer, start: number, end: number, out: Pars
       }
       continue;
     }
-    out.addFeature(s, i, 1);
+    if (shift > 0) {
+      k = Math.imul(k, 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      h ^= Math.imul(k, 0x1b873593);
+    }
+    h ^= i - s;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    out.addHashedFeature(s, i, 1, h);
   }
   return null;
 }

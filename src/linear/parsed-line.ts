@@ -25,6 +25,9 @@ export class ParsedLine {
   tokStart = new Int32Array(64);
   tokEnd = new Int32Array(64);
   value = new Float32Array(64);
+  /** murmur3 (seed 0) of each token, when the parser computed it while scanning (`hashed`). */
+  hash = new Int32Array(64);
+  hashed = false;
   /** Number of namespaces. */
   nsCount = 0;
   // nsChar, nsStart, nsEnd, nsFirst, nsLast, nsWeight: (S); features of namespace s are [nsFirst[s], nsLast[s])
@@ -43,6 +46,7 @@ export class ParsedLine {
     this.weight = 1;
     this.n = 0;
     this.nsCount = 0;
+    this.hashed = false;
   }
 
   /** Opens a namespace named `buf[start, end)` (empty = default) with a weight. */
@@ -67,6 +71,17 @@ export class ParsedLine {
     this.nsLast[this.nsCount - 1] = this.n;
   }
 
+  /** `addFeature` with the token's murmur3 (seed 0) already computed. */
+  addHashedFeature(start: number, end: number, value: number, hash: number): void {
+    if (this.n === this.tokStart.length) this.growFeatures();
+    const f = this.n++;
+    this.tokStart[f] = start;
+    this.tokEnd[f] = end;
+    this.value[f] = value;
+    this.hash[f] = hash;
+    this.nsLast[this.nsCount - 1] = this.n;
+  }
+
   /** The label as text, or null. */
   label(): string | null {
     return this.labelStart < 0 ? null : this.buf.toString('utf8', this.labelStart, this.labelEnd);
@@ -82,6 +97,7 @@ export class ParsedLine {
     this.tokStart = grow(this.tokStart, (n) => new Int32Array(n));
     this.tokEnd = grow(this.tokEnd, (n) => new Int32Array(n));
     this.value = grow(this.value, (n) => new Float32Array(n));
+    this.hash = grow(this.hash, (n) => new Int32Array(n));
   }
 
   private growNamespaces(): void {

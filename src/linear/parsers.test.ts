@@ -121,3 +121,19 @@ describe('parsers never throw and stay within the line (fuzz)', () => {
     });
   }
 });
+
+describe('fastText parser hashes tokens while scanning', () => {
+  it('its hashes equal murmur3 of the token bytes', async () => {
+    const { murmur3 } = await import('./murmur-hash.js');
+    fc.assert(
+      fc.property(fc.array(fc.string({ minLength: 1, maxLength: 12 }).filter((t) => !/\s/.test(t)), { maxLength: 8 }), (tokens) => {
+        const line = new ParsedLine();
+        const b = Buffer.from(` ${tokens.join('  ')}\t`);
+        assert.equal(parseFastText(b, 0, b.length, line, PREFIX), null);
+        assert.ok(line.hashed);
+        for (let f = 0; f < line.n; f++) assert.equal(line.hash[f]! >>> 0, murmur3(b, line.tokStart[f]!, line.tokEnd[f]!, 0));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
