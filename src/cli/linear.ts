@@ -142,10 +142,15 @@ export function registerLinear(program: Command): void {
     .action(async (f: { model: string; input?: string; skipBad: boolean }) => {
       const model = await loadLinearModel(f.model);
       const out = new LineWriter();
-      const pending: string[] = [];
-      // predictFile calls back synchronously; output is flushed between chunks of input
-      await predictFile(model, f.input, (p) => pending.push(`${p.label}\t${Number(p.score.toPrecision(6))}\n`), { skipBad: f.skipBad });
-      for (const line of pending) await out.write(line);
+      let pending: string[] = [];
+      // predictions are collected per input chunk and written (with backpressure) between chunks
+      const drain = async (): Promise<void> => {
+        const lines = pending;
+        pending = [];
+        for (const line of lines) await out.write(line);
+      };
+      await predictFile(model, f.input, (p) => pending.push(`${p.label}\t${Number(p.score.toPrecision(6))}\n`), { skipBad: f.skipBad, afterChunk: drain });
+      await drain();
       await out.flush();
     });
 

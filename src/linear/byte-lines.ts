@@ -17,9 +17,10 @@ const CHUNK = 1 << 22;
 
 /**
  * Reads `path` (`-` or undefined = stdin) line by line. A final line without `\n` counts;
- * a trailing `\r` is dropped. Returns the number of lines.
+ * a trailing `\r` is dropped. `afterChunk` is awaited after each chunk's lines (e.g. to let output
+ * drain). Returns the number of lines.
  */
-export async function forEachLine(path: string | undefined, onLine: LineCallback): Promise<number> {
+export async function forEachLine(path: string | undefined, onLine: LineCallback, afterChunk?: () => Promise<void> | void): Promise<number> {
   let buf = Buffer.allocUnsafe(CHUNK);
   let filled = 0;
   let lineNo = 0;
@@ -63,6 +64,7 @@ export async function forEachLine(path: string | undefined, onLine: LineCallback
         filled += n;
         off += n;
         drain(false);
+        if (afterChunk) await afterChunk();
       }
     }
   } else {
@@ -73,6 +75,7 @@ export async function forEachLine(path: string | undefined, onLine: LineCallback
         if (bytesRead === 0) break;
         filled += bytesRead;
         drain(false);
+        if (afterChunk) await afterChunk();
       }
     } finally {
       await fh.close();

@@ -71,8 +71,13 @@ export async function evaluate(model: LinearModel, input: string | undefined, op
   return { n, accuracy: correct / n, precision, recall, f1, auc, skipped };
 }
 
-/** Predicts every non-blank line of `input`; `onPrediction` gets the prediction and line number. */
-export async function predictFile(model: LinearModel, input: string | undefined, onPrediction: (p: Prediction, lineNo: number) => void, options: EvaluateOptions = {}): Promise<{ n: number; skipped: number }> {
+/** Predicts every non-blank line of `input`, streamed; `onPrediction` gets the prediction and line number; `afterChunk` is awaited between input chunks. */
+export async function predictFile(
+  model: LinearModel,
+  input: string | undefined,
+  onPrediction: (p: Prediction, lineNo: number) => void,
+  options: EvaluateOptions & { afterChunk?: () => Promise<void> | void } = {},
+): Promise<{ n: number; skipped: number }> {
   const name = input === undefined || input === '-' ? '<stdin>' : input;
   let n = 0;
   let skipped = 0;
@@ -86,7 +91,7 @@ export async function predictFile(model: LinearModel, input: string | undefined,
     }
     n++;
     onPrediction(model.predictParsed(), lineNo);
-  });
+  }, options.afterChunk);
   return { n, skipped };
 }
 
