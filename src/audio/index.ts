@@ -20,3 +20,5 @@ export { sniffContainer } from './sniff-container.js';
 export { streamLogMel, type StreamLogMelOptions } from './stream-log-mel.js';
 export { parseWavHeader, type WavHeader, type WavSampleFormat } from './wav-header.js';
 export { encodeWav, writeWav } from './wav-writer.js';
+export { logMelFile } from './log-mel-file.js';
+export { withInputFile } from './input-file.js';

@@ -51,17 +51,23 @@ function sincKernel(from: number, to: number, lowpassFilterWidth: number, rollof
   const weights = new Float32Array(phases * taps);
   const lo = new Int32Array(phases);
   const hi = new Int32Array(phases);
-  const scale = baseFreq / orig;
+  // torchaudio builds the kernel in the waveform's dtype (float32); each step is rounded the
+  // same way so that our kernel is torchaudio's to the last bit or two.
+  const f = Math.fround;
+  const base32 = f(baseFreq);
+  const pi32 = f(Math.PI);
+  const scale32 = f(baseFreq / orig);
   for (let j = 0; j < phases; j++) {
     let first = taps;
     let last = -1;
+    const phase = f(-j / phases);
     for (let k = 0; k < taps; k++) {
-      let t = (-j / phases + (k - width) / orig) * baseFreq;
+      let t = f(f(phase + f((k - width) / orig)) * base32);
       t = Math.max(-lowpassFilterWidth, Math.min(lowpassFilterWidth, t));
-      const c = Math.cos((t * Math.PI) / lowpassFilterWidth / 2);
-      const window = c * c;
-      const x = t * Math.PI;
-      const w = (x === 0 ? 1 : Math.sin(x) / x) * window * scale;
+      const c = f(Math.cos(f(f(f(t * pi32) / lowpassFilterWidth) / 2)));
+      const window = f(c * c);
+      const x = f(t * pi32);
+      const w = f((x === 0 ? 1 : f(f(Math.sin(x)) / x)) * f(window * scale32));
       weights[j * taps + k] = w;
       if (Math.fround(w) !== 0) {
         if (first === taps) first = k;
