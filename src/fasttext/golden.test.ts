@@ -7,7 +7,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { BinModel } from './bin-model.js';
+import { convertToStore } from './convert.js';
 import { openFastText } from './open.js';
 import { formatG } from './format-float.js';
 import { splitLines, splitWords } from './tokens.js';
@@ -26,10 +30,10 @@ export function agrees(ours: number, printed: string, precision: number): boolea
   return Math.abs(ours - p) <= unit * 1.0001;
 }
 
-function checkVectorLine(ours: Float32Array, line: string, where: string): void {
+function checkVectorLine(ours: Float32Array, line: string, where: string, atol = 0): void {
   const parts = line.trimEnd().split(' ');
   assert.equal(parts.length, ours.length, `${where}: dimension`);
-  parts.forEach((s, i) => assert.ok(agrees(ours[i]!, s, 5), `${where}[${i}]: ours ${ours[i]} vs fastText ${s}`));
+  parts.forEach((s, i) => assert.ok(agrees(ours[i]!, s, 5) || Math.abs(ours[i]! - Number(s)) <= atol, `${where}[${i}]: ours ${ours[i]} vs fastText ${s}`));
 }
 
 function checkScores(ours: { word?: string; label?: string; score?: number; prob?: number }[], printed: string[], where: string): void {
@@ -52,12 +56,23 @@ function checkScores(ours: { word?: string; label?: string; score?: number; prob
 const bytes = (p: string) => new Uint8Array(readFileSync(join(FX, p)));
 const models = readdirSync(join(FX, 'models')).filter((f) => /\.(bin|ftz)$/.test(f)).sort();
 
+const tmp = mkdtempSync(join(tmpdir(), 'leanml-ft-golden-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
 describe('fastText 0.9.2 golden outputs', () => {
-  for (const file of models) {
+  for (const [file, asStore] of models.flatMap((f) => [[f, false], [f, true]] as const)) {
     const key = file.replace('.', '-');
-    describe(file, () => {
+    describe(asStore ? `${file} converted to an f32 store` : file, () => {
       let model: VectorModel;
-      const open = () => (model ??= openFastText(join(FX, 'models', file)));
+      const open = () => {
+        if (model) return model;
+        if (!asStore) return (model = openFastText(join(FX, 'models', file)));
+        const out = join(tmp, `${key}.store`);
+        const bin = BinModel.open(join(FX, 'models', file));
+        convertToStore(bin, out, { dtype: 'f32' });
+        bin.close();
+        return (model = openFastText(out));
+      };
 
       test('print-word-vectors', () => {
         const m = open();
@@ -110,7 +125,10 @@ describe('fastText 0.9.2 golden outputs', () => {
         ours.forEach((o, i) => {
           const line = printed[i]!.line;
           assert.deepEqual(line.subarray(0, o.ngram.length), o.ngram);
-          checkVectorLine(o.vector, dec.decode(line.subarray(o.ngram.length + 1)), `${file} ngram ${dec.decode(o.ngram)}`);
+          // A store keeps word vectors, not a word's own input row: it is rebuilt as
+          // vector x rows - n-gram rows, which cancels digits (tolerance for that row only).
+          const ownRow = asStore && !o.ngram.includes(0x3c) && !o.ngram.includes(0x3e);
+          checkVectorLine(o.vector, dec.decode(line.subarray(o.ngram.length + 1)), `${file} ngram ${dec.decode(o.ngram)}`, ownRow ? 2e-5 : 0);
         });
       });
 
