@@ -115,11 +115,12 @@ export function searchBatch(
         const o = base + r * D;
         let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         for (let j = 0; j < D; j++) {
+          // float32 rounding at every step, as the C++ `dotRow` (scores then match to the last digit)
           const v = src[o + j]!;
-          s0 += v * queries[q0 + j]!;
-          s1 += v * queries[q1 + j]!;
-          s2 += v * queries[q2 + j]!;
-          s3 += v * queries[q3 + j]!;
+          s0 = fr(s0 + fr(v * queries[q0 + j]!));
+          s1 = fr(s1 + fr(v * queries[q1 + j]!));
+          s2 = fr(s2 + fr(v * queries[q2 + j]!));
+          s3 = fr(s3 + fr(v * queries[q3 + j]!));
         }
         const id = r0 + r;
         push(heaps[b]!, banned[b]!, id, fr(fr(s0) / norms[b]!));
@@ -133,7 +134,7 @@ export function searchBatch(
       for (let r = 0; r < rn; r++) {
         const o = base + r * D;
         let s0 = 0;
-        for (let j = 0; j < D; j++) s0 += src[o + j]! * queries[q0 + j]!;
+        for (let j = 0; j < D; j++) s0 = fr(s0 + fr(src[o + j]! * queries[q0 + j]!));
         push(heaps[b]!, banned[b]!, r0 + r, fr(fr(s0) / norms[b]!));
       }
     }
