@@ -7,6 +7,7 @@
  * B = queries, N = rows (words), D = dim.
  */
 import { StdHeap } from './std-heap.js';
+import { dotsKernel, type DotsKernel } from './wasm/dots-wasm.js';
 
 /** A word matrix in one of the store's element types; int8 rows carry a scale each. */
 export interface WordMatrix {
@@ -80,9 +81,10 @@ const ROW_BLOCK = 128;
 /**
  * The k rows with the highest `dot(row, q_b) / norms[b]` for every query b, best first;
  * rows listed in `banned[b]` are skipped (the query words themselves, as the CLI does).
- * queries: (B, D) row-major. f32 matrices are scored with float32 rounding at every step,
- * like the C++ `dotRow`, so scores and ties match fastText to the last digit; f16/int8 values
- * are approximate anyway and take the faster float64 accumulation.
+ * queries: (B, D) row-major. With `exact`, f32 matrices are scored with float32 rounding at
+ * every step, like the C++ `dotRow`, so scores and ties match fastText to the last digit.
+ * Otherwise the WebAssembly SIMD kernel scores blocks of rows (several times faster; sums in
+ * another order, so the last printed digit can differ).
  */
 export function searchBatch(
   m: WordMatrix,
@@ -90,7 +92,10 @@ export function searchBatch(
   norms: Float64Array,
   k: number,
   banned: number[][],
+  opts: { exact?: boolean } = {},
 ): { id: number; score: number }[][] {
+  const kern = opts.exact ? null : dotsKernel();
+  if (kern) return searchWasm(kern, m, queries, norms, k, banned);
   const D = m.dim, N = m.rows, B = norms.length;
   const heaps = Array.from({ length: B }, () => new StdHeap(k));
   const block = new Float32Array(ROW_BLOCK * D);
@@ -181,4 +186,40 @@ function dots1(src: Float32Array, base: number, rn: number, D: number, Q: Float3
     else for (let j = 0; j < D; j++) s += src[o + j]! * Q[q0 + j]!;
     scores[r * 4 + slot] = s;
   }
+}
+
+/** `searchBatch` on the SIMD kernel: rows decoded to float32 a block at a time into its memory. */
+function searchWasm(kern: DotsKernel, m: WordMatrix, queries: Float32Array, norms: Float64Array, k: number, banned: number[][]): { id: number; score: number }[][] {
+  const D = m.dim, N = m.rows, B = norms.length;
+  const D4 = Math.ceil(D / 4) * 4;
+  const heaps = Array.from({ length: B }, () => new StdHeap(k));
+  const qsOff = 0;
+  const rowsOff = qsOff + B * D4 * 4;
+  const outOff = rowsOff + ROW_BLOCK * D4 * 4;
+  const need = outOff + ROW_BLOCK * B * 4;
+  const mem = kern.memory;
+  if (mem.buffer.byteLength < need) mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
+  const qs = new Float32Array(mem.buffer, qsOff, B * D4);
+  const rows = new Float32Array(mem.buffer, rowsOff, ROW_BLOCK * D4);
+  const out = new Float32Array(mem.buffer, outOff, ROW_BLOCK * B);
+  qs.fill(0);
+  for (let b = 0; b < B; b++) qs.set(queries.subarray(b * D, (b + 1) * D), b * D4);
+  rows.fill(0);
+  const f32 = m.dtype === 'f32' ? (m.data as Float32Array) : null;
+  for (let r0 = 0; r0 < N; r0 += ROW_BLOCK) {
+    const rn = Math.min(ROW_BLOCK, N - r0);
+    if (f32 && D4 === D) rows.set(f32.subarray(r0 * D, (r0 + rn) * D));
+    else for (let r = 0; r < rn; r++) decodeRow(m, r0 + r, rows.subarray(r * D4, r * D4 + D));
+    kern.scores(rowsOff, rn, D4, qsOff, B, outOff);
+    for (let q = 0; q < B; q++) {
+      const h = heaps[q]!, ban = banned[q]!, nrm = norms[q]!;
+      for (let r = 0; r < rn; r++) {
+        const score = Math.fround(out[r * B + q]! / nrm);
+        if (h.skips(score)) continue;
+        if (ban.length > 0 && ban.includes(r0 + r)) continue;
+        h.push(score, r0 + r);
+      }
+    }
+  }
+  return heaps.map((h) => h.sorted());
 }
