@@ -75,6 +75,12 @@ describe('leanml fasttext', () => {
     assert.match(p.stdout.toString(), /^__label__\w+ [\d.e-]+\n$/);
   });
 
+  it('the demo step shows neighbours of an out-of-vocabulary word', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'demo', '--only', 'fasttext'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /recompressing \(not in vocabulary: vector from its n-grams\): decompressing/);
+  });
+
   it('exit codes: 1 with the file named for a bad model, 2 for bad usage', () => {
     const bad = join(tmp, 'bad.bin');
     writeFileSync(bad, Buffer.from('not a model at all'));
