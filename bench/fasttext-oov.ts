@@ -6,11 +6,8 @@
  *   npm run bench -- fasttext-oov [--model PATH | --trained] [--size-mb 1000] [--words 2000] [--repeats 3]
  */
 import { statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { type BenchResult, haveTool, timeCommand } from './result.js';
-import { generatedModel, option, pseudoWord, trainedModel } from './fasttext-models.js';
-
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+import { builtCli, generatedModel, option, pseudoWord, trainedModel } from './fasttext-models.js';
 
 function median(a: number[]): number {
   const s = [...a].sort((x, y) => x - y);
@@ -24,9 +21,10 @@ export async function run(args: string[]): Promise<BenchResult> {
   const model = option(args, 'model', '') || (args.includes('--trained') ? trainedModel(sizeMb) : generatedModel(sizeMb));
   // out-of-vocabulary: pseudo-words from another salt, never produced for the vocabulary
   const input = Array.from({ length: nWords }, (_, i) => `${pseudoWord(i, 3)}qx`).join('\n') + '\n';
-  const ours = () => timeCommand(process.execPath, ['--import', 'tsx', MAIN, 'fasttext', 'vectors', model], { input });
+  const main = builtCli();
+  const ours = () => timeCommand(process.execPath, [main, 'fasttext', 'vectors', model], { input });
   const modelBytes = statSync(model).size;
-  ours(); // warm the tsx cache and the page cache
+  ours(); // warm the page cache for both
   if (!haveTool('fasttext')) {
     const o = ours();
     return { name: 'fasttext-oov', ours: { seconds: o.seconds, peakRssMiB: o.peakRssMiB, modelBytes, words: nWords }, reference: null, ratio: null, note: 'fasttext CLI not installed' };
