@@ -66,6 +66,19 @@ describe('compact store', () => {
     });
   }
 
+  test('.bin read on demand and loaded whole agree; a word vector is the mean of its n-gram rows', () => {
+    const lazy = BinModel.open(`${M}/cbow.bin`);
+    const whole = BinModel.open(`${M}/cbow.bin`, { loadAll: true });
+    for (const w of words) assert.deepEqual(lazy.wordVector(w), whole.wordVector(w));
+    const rows = lazy.ngramVectors('xyzzyq');
+    const mean = new Float32Array(lazy.dim);
+    for (const r of rows) for (let j = 0; j < mean.length; j++) mean[j]! += r.vector[j]!;
+    for (let j = 0; j < mean.length; j++) mean[j] = Math.fround(mean[j]! * Math.fround(1 / rows.length));
+    assert.deepEqual(lazy.wordVector('xyzzyq'), mean);
+    lazy.close();
+    whole.close();
+  });
+
   test('int8 store predicts like the supervised model', () => {
     const bin = BinModel.open(`${M}/sup-softmax.bin`);
     const out = join(tmp, 'sup.int8');
