@@ -196,7 +196,7 @@ export function registerFasttext(program: Command): void {
       const w = new ByteWriter();
       try {
         for (const { line, ended } of splitLines(readInput(opts.input))) {
-          const preds = m.predict(line, opts.k === 0 ? 1 : opts.k, opts.threshold, { eos: ended });
+          const preds = m.predict(line, opts.k, opts.threshold, { eos: ended });
           w.text(`${preds.map((p) => `${p.label} ${formatScore(p.prob)}`).join(' ')}\n`);
           await w.flush();
         }
