@@ -34,6 +34,8 @@ interface SincKernel {
   /** Per phase, the first and one-past-last non-zero tap (the clamped tails are exact zeros). */
   lo: Int32Array;
   hi: Int32Array;
+  /** Per phase, its non-zero taps `weights[j, lo[j]..hi[j])` (float32 values held as float64). */
+  rows: Float64Array[];
 }
 
 function checkRate(name: string, v: number): void {
@@ -77,7 +79,8 @@ function sincKernel(from: number, to: number, lowpassFilterWidth: number, rollof
     lo[j] = first === taps ? 0 : first;
     hi[j] = last + 1;
   }
-  return { orig, phases, width, taps, weights, lo, hi };
+  const rows = Array.from({ length: phases }, (_, j) => Float64Array.from(weights.subarray(j * taps + lo[j]!, j * taps + hi[j]!)));
+  return { orig, phases, width, taps, weights, lo, hi, rows };
 }
 
 /**
@@ -147,7 +150,7 @@ export class Resampler {
   }
 
   private run(final: boolean): Float32Array {
-    const { orig, phases, taps, weights, lo, hi } = this.k!;
+    const { orig, phases, taps, lo } = this.k!;
     const pEnd = this.pStart + this.pLen;
     // Block b reads P[b*orig, b*orig + taps); it is ready once those are in (zeros included at the end).
     let lastBlock = Math.floor((pEnd - taps) / orig); // inclusive
@@ -159,17 +162,7 @@ export class Resampler {
     const nBlocks = Math.max(0, lastBlock - this.nextBlock + 1);
     const count = Math.max(0, Math.min(nBlocks * phases, limit - this.emitted));
     const out = new Float32Array(count);
-    const buf = this.buf;
-    let o = 0;
-    for (let b = this.nextBlock; o < count; b++) {
-      const base = b * orig - this.pStart;
-      for (let j = 0; j < phases && o < count; j++) {
-        const row = j * taps;
-        let acc = 0;
-        for (let t = lo[j]!, end = hi[j]!; t < end; t++) acc += weights[row + t]! * buf[base + t]!;
-        out[o++] = acc;
-      }
-    }
+    polyphase(this.buf, this.nextBlock * orig - this.pStart, orig, this.k!.rows, lo, out);
     this.nextBlock += nBlocks;
     this.emitted += count;
     // Keep only what later blocks read.
@@ -180,6 +173,25 @@ export class Resampler {
       this.pStart += keepFrom;
     }
     return out;
+  }
+}
+
+/**
+ * The hot loop: `out.length` outputs, phase after phase, block after block; block b (counted from
+ * the first output) reads `buf[first + b*orig + lo[j] ...]`.
+ */
+function polyphase(buf: Float32Array, first: number, orig: number, rows: Float64Array[], lo: Int32Array, out: Float32Array): void {
+  const phases = rows.length;
+  const count = out.length;
+  let o = 0;
+  for (let base = first; o < count; base += orig) {
+    for (let j = 0; j < phases && o < count; j++) {
+      const w = rows[j]!;
+      const off = base + lo[j]!;
+      let acc = 0;
+      for (let t = 0; t < w.length; t++) acc += w[t]! * buf[off + t]!;
+      out[o++] = acc;
+    }
   }
 }
 

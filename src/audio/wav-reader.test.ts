@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { BinaryFile } from '../core/binary-reader.js';
 import { FormatError, NotFoundError } from '../core/errors.js';
 import { audioInfo, decodeAudio, encodeWav, loadMono, parseWavHeader } from './index.js';
+import { decodeFrames } from './pcm-decode.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leanml-wav-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -194,6 +195,9 @@ describe('WAV reader: bad input gives errors naming the file', () => {
             const h = parseWavHeader(f);
             assert.ok(h.dataOffset + h.dataBytes <= bytes.length, 'data inside the file');
             assert.ok(h.frames * h.blockAlign === h.dataBytes && h.channels >= 1 && h.sampleRate >= 1);
+            const out = Array.from({ length: h.channels }, () => new Float32Array(h.frames));
+            decodeFrames(f.read(h.dataOffset, h.dataBytes), h, h.frames, out);
+            assert.ok(out.every((ch) => ch.every((v) => !Number.isNaN(v) || h.sampleFormat === 'float')));
           } catch (err) {
             if (!(err instanceof FormatError)) throw err;
             assert.ok(err.message.startsWith(p), err.message);
