@@ -104,6 +104,12 @@ describe('WAV reader', () => {
       const a = await decodeAudio(file(riff(chunks)));
       assert.deepEqual([...a.channels[0]!], want, `layout ${i}`);
     }
+    // A RIFF size that undercounts, and junk (an ID3 tag's bytes) appended after the RIFF body.
+    const under = riff([chunk('fmt ', fmtBody(1, 1, 22050, 16)), chunk('data', samples)], { riffSize: 28 });
+    assert.deepEqual([...(await decodeAudio(file(under))).channels[0]!], want);
+    const body = riff([chunk('data', samples), chunk('fmt ', fmtBody(1, 1, 22050, 16))]);
+    const junk = Uint8Array.from([...body, 0x49, 0x44, 0x33, 0x03, 0x00, 0xff, 0x00, 0x00, 0x01, 0x7f]);
+    assert.deepEqual([...(await decodeAudio(file(junk))).channels[0]!], want);
   });
 
   it('reads streamed files whose sizes are placeholders, and RF64 with ds64', async () => {
