@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { BinaryFile } from '../core/binary-reader.js';
 import { FormatError, NotFoundError } from '../core/errors.js';
 import { audioInfo, decodeAudio, encodeWav, loadMono, parseWavHeader } from './index.js';
+import { decodeFrames } from './pcm-decode.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leanml-wav-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,6 +104,12 @@ describe('WAV reader', () => {
       const a = await decodeAudio(file(riff(chunks)));
       assert.deepEqual([...a.channels[0]!], want, `layout ${i}`);
     }
+    // A RIFF size that undercounts, and junk (an ID3 tag's bytes) appended after the RIFF body.
+    const under = riff([chunk('fmt ', fmtBody(1, 1, 22050, 16)), chunk('data', samples)], { riffSize: 28 });
+    assert.deepEqual([...(await decodeAudio(file(under))).channels[0]!], want);
+    const body = riff([chunk('data', samples), chunk('fmt ', fmtBody(1, 1, 22050, 16))]);
+    const junk = Uint8Array.from([...body, 0x49, 0x44, 0x33, 0x03, 0x00, 0xff, 0x00, 0x00, 0x01, 0x7f]);
+    assert.deepEqual([...(await decodeAudio(file(junk))).channels[0]!], want);
   });
 
   it('reads streamed files whose sizes are placeholders, and RF64 with ds64', async () => {
@@ -194,6 +201,9 @@ describe('WAV reader: bad input gives errors naming the file', () => {
             const h = parseWavHeader(f);
             assert.ok(h.dataOffset + h.dataBytes <= bytes.length, 'data inside the file');
             assert.ok(h.frames * h.blockAlign === h.dataBytes && h.channels >= 1 && h.sampleRate >= 1);
+            const out = Array.from({ length: h.channels }, () => new Float32Array(h.frames));
+            decodeFrames(f.read(h.dataOffset, h.dataBytes), h, h.frames, out);
+            assert.ok(out.every((ch) => ch.every((v) => !Number.isNaN(v) || h.sampleFormat === 'float')));
           } catch (err) {
             if (!(err instanceof FormatError)) throw err;
             assert.ok(err.message.startsWith(p), err.message);

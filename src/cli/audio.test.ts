@@ -87,6 +87,14 @@ describe('leanml audio', () => {
     assert.match(noFfmpeg.stderr, /manifest\.json: a file of unrecognised type; .*Install ffmpeg/);
   });
 
+  it('demo --only audio prints the clip info and the log-mel and frame shapes', () => {
+    const r = leanml(['demo', '--only', 'audio']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /WAV pcm_f32le, 44100 Hz, 2 channels, 3 s/);
+    assert.match(r.stdout, /shape \(128, 65\)/);
+    assert.match(r.stdout, /2 x \(128, 44\)/);
+  });
+
   // CI installs ffmpeg (.ci/run), so there this must run, not skip.
   const ffmpegTest = haveFfmpeg || process.env['CI'] ? it : it.skip;
   ffmpegTest('mel works on MP3 and MP4 (AAC) through ffmpeg, close to the WAV it was made from', () => {

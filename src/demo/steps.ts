@@ -6,5 +6,6 @@ import type { DemoStep } from './index.js';
 import { coreStep } from './core-step.js';
 import { linearStep } from './linear-step.js';
 import { fasttextStep } from './fasttext-step.js';
+import { audioStep } from './audio-step.js';
 
-export const DEMO_STEPS: DemoStep[] = [coreStep, linearStep, fasttextStep];
+export const DEMO_STEPS: DemoStep[] = [coreStep, linearStep, fasttextStep, audioStep];
