@@ -106,7 +106,9 @@ export class EmbeddingBag extends Module {
         // The mask keeps PAD positions out of the sum and, through the product, out of the
         // gradient: the PAD row's gradient is exactly zero, as in PyTorch.
         const mask = tf.cast(tf.notEqual(idt, this.paddingIdx), 'float32'); // (B, T)
-        out = tf.sum(tf.mul(rows, tf.expandDims(mask, 2)), 1);
+        // (B, 1, T) · (B, T, D): the masked sum as a batched product, several times faster on
+        // wasm than multiply + sum over the middle axis.
+        out = tf.reshape(tf.matMul(tf.expandDims(mask, 1), rows), [b, this.embeddingDim]);
         if (this.mode === 'mean') out = tf.div(out, tf.maximum(tf.sum(mask, 1, true), 1));
       }
       return (this.unitNorm ? l2Normalize(out) : out) as tf.Tensor2D;
