@@ -250,8 +250,8 @@ export class FeatureEncoder {
   private push(slot: number, v: number): void {
     if (this.n * 2 >= this.dedupSlot.length) this.growEncoded();
     const mask = this.dedupSlot.length - 1;
-    let p = Math.imul(slot, 0x9e3779b1) >>> 0;
-    p = (p ^ (p >>> 15)) & mask;
+    // hashed slots are already spread; lookup ids are dense, and linear probing handles runs
+    let p = (slot ^ (slot >>> 16)) & mask;
     for (;;) {
       if (this.dedupGen[p] !== this.gen) {
         this.dedupGen[p] = this.gen;
@@ -286,8 +286,8 @@ export class FeatureEncoder {
     this.dedupGen = new Int32Array(cap);
     const mask = cap - 1;
     for (let e = 0; e < this.n; e++) {
-      let p = Math.imul(this.idx[e]!, 0x9e3779b1) >>> 0;
-      p = (p ^ (p >>> 15)) & mask;
+      const slot = this.idx[e]!;
+      let p = (slot ^ (slot >>> 16)) & mask;
       while (this.dedupGen[p] === this.gen) p = (p + 1) & mask;
       this.dedupGen[p] = this.gen;
       this.dedupSlot[p] = this.idx[e]!;
