@@ -57,6 +57,11 @@ describe('streaming = one-shot', () => {
     );
   });
 
+  it('refuses a rate pair whose kernel would be unbounded, before allocating it', () => {
+    assert.throws(() => resample(new Float32Array(10), 4294967291, 22050), /reduces to 4294967291:22050, whose kernel would need \d+ coefficients/);
+    assert.throws(() => resample(new Float32Array(10), 44100.5, 22050), /from must be a positive integer/);
+  });
+
   it('MelSpectrogramStream over any chunking equals melSpectrogram, for several option sets', () => {
     const x = noise(12000, 2);
     const configs: MelOptions[] = [

@@ -118,6 +118,12 @@ describe('leanml audio', () => {
       // Lossy codecs add encoder delay/padding (a frame or two) and quantisation noise: compare
       // the common frames' mean dB, which speech content dominates.
       assert.ok(Math.abs(got.shape[1]! - want.shape[1]!) <= 3, `frames ${got.shape[1]} vs ${want.shape[1]}`);
+      // Exactly what the same decoder's output gives through the native WAV path.
+      const decoded = join(dir, `${ext}-decoded.wav`);
+      assert.equal(spawnSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', enc, '-c:a', 'pcm_f32le', decoded]).status, 0);
+      const viaWav = join(dir, `${ext}-via-wav.npy`);
+      assert.equal(leanml(['audio', 'mel', decoded, '--out', viaWav]).code, 0);
+      assert.deepEqual(got, readNpy(viaWav), `${ext}: mel through ffmpeg streaming = mel of ffmpeg's decoded WAV`);
       const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
       assert.ok(Math.abs(mean(got.data as Float32Array) - mean(want.data as Float32Array)) < 3, `${ext}: mean dB differs`);
     }
