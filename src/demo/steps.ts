@@ -4,6 +4,9 @@
  */
 import type { DemoStep } from './index.js';
 import { coreStep } from './core-step.js';
+import { linearStep } from './linear-step.js';
+import { fasttextStep } from './fasttext-step.js';
+import { audioStep } from './audio-step.js';
 import { nnStep } from './nn-step.js';
 
-export const DEMO_STEPS: DemoStep[] = [coreStep, nnStep];
+export const DEMO_STEPS: DemoStep[] = [coreStep, linearStep, fasttextStep, audioStep, nnStep];
