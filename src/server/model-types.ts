@@ -34,8 +34,12 @@ export interface VectorsModel {
   sentenceVector(text: string): MaybePromise<Float32Array>;
   /** The k vocabulary words closest to `word` (excluding itself), best first. */
   nearestNeighbors(word: string, k: number): MaybePromise<ScoredWord[]>;
-  /** The k words closest to `b - a + c`, as `fasttext analogies` ("a is to b as c is to ?"). */
+  /** `nearestNeighbors` for many words in one pass over the vocabulary (optional; faster for batches). */
+  nearestNeighborsBatch?(words: string[], k: number): MaybePromise<ScoredWord[][]>;
+  /** The k words closest to `a - b + c` (unit vectors), as `fasttext analogies` (`king man woman` → queen). */
   analogies(a: string, b: string, c: string, k: number): MaybePromise<ScoredWord[]>;
+  /** `analogies` for many triplets in one pass (optional). */
+  analogiesBatch?(queries: [string, string, string][], k: number): MaybePromise<ScoredWord[][]>;
   /** Up to k labels with probability above `threshold`, best first. */
   predict(text: string, k: number, threshold: number): MaybePromise<LabelProb[]>;
   /** Releases file handles. */

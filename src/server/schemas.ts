@@ -64,7 +64,7 @@ export function buildSchemas(limits: ServeLimits) {
       },
     },
     analogies: {
-      body: body({ queries: batch({ type: 'array', items: word, minItems: 3, maxItems: 3, description: '[a, b, c]: a is to b as c is to ?' }, 'queries'), k: k(10) }, ['queries']),
+      body: body({ queries: batch({ type: 'array', items: word, minItems: 3, maxItems: 3, description: '[a, b, c]: the query is a - b + c, as `fasttext analogies` (king man woman)' }, 'queries'), k: k(10) }, ['queries']),
       response: {
         200: {
           type: 'object',

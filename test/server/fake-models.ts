@@ -53,7 +53,7 @@ export class FakeVectors implements VectorsModel {
   }
   analogies(a: string, b: string, c: string, k: number): ScoredWord[] {
     const [va, vb, vc] = [this.wordVector(a), this.wordVector(b), this.wordVector(c)];
-    return this.ranked(vb.map((x, i) => x - va[i]! + vc[i]!), [a, b, c], k);
+    return this.ranked(va.map((x, i) => x - vb[i]! + vc[i]!), [a, b, c], k);
   }
   predict(text: string, k: number, threshold: number): LabelProb[] {
     const p = text.includes('royal') ? 0.9 : 0.3;

@@ -74,7 +74,7 @@ function vectorsCard(m) {
     const r = await call('POST', base + '/nn', { words: [word.value], k: Number(k.value) });
     table(out, ['neighbour', 'cosine'], r.results[0].neighbors.map((n) => [n.word, fmt(n.score)]));
   }));
-  const a = el('input', { type: 'text', id: id + '-analogy', placeholder: 'a b c  (a is to b as c is to ?)' });
+  const a = el('input', { type: 'text', id: id + '-analogy', placeholder: 'a b c  (a − b + c: king man woman)' });
   sec.append(...form(id + '-an', [a], 'Analogy', async (out) => {
     const q = a.value.trim().split(/\\s+/);
     if (q.length !== 3) throw new Error('type three words: a b c');

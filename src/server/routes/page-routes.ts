@@ -21,4 +21,6 @@ export function registerPageRoutes(app: FastifyInstance): void {
       return body;
     });
   }
+  // browsers ask for it on every visit; an empty answer keeps 404s out of their consoles
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_req, reply) => reply.code(204).send());
 }

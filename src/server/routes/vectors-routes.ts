@@ -11,6 +11,10 @@ import { ERROR_RESPONSES, NAME_PARAMS } from '../schemas.js';
 import { yieldingMap } from '../yielding-map.js';
 import { runHeavy, type RouteContext } from './route-context.js';
 
+// Queries searched in one pass over the vocabulary: large enough for the batched matrix
+// product to pay off, small enough that the event loop gets a turn between passes.
+const SEARCH_CHUNK = 32;
+
 interface Params {
   name: string;
 }
@@ -55,19 +59,23 @@ export function registerVectorsRoutes(app: FastifyInstance, ctx: RouteContext): 
     async (req, reply) => {
       const model = registry.get('vectors', req.params.name);
       const { words, k } = req.body;
-      const results = await runHeavy(ctx, reply, (signal) => yieldingMap(words, async (word) => ({ word, neighbors: await model.nearestNeighbors(word, k) }), { signal }));
-      return { results };
+      const batches = await runHeavy(ctx, reply, (signal) =>
+        yieldingMap(chunks(words, SEARCH_CHUNK), async (ws) => (model.nearestNeighborsBatch ? model.nearestNeighborsBatch(ws, k) : Promise.all(ws.map((w) => model.nearestNeighbors(w, k)))), { signal }),
+      );
+      return { results: batches.flat().map((neighbors, i) => ({ word: words[i]!, neighbors })) };
     },
   );
 
   app.post<{ Params: Params; Body: { queries: [string, string, string][]; k: number } }>(
     '/v1/vectors/:name/analogies',
-    { schema: { tags, summary: 'Analogies: for [a, b, c], the words closest to b - a + c', params: NAME_PARAMS, ...schemas.analogies, response: { ...schemas.analogies.response, ...ERROR_RESPONSES } } },
+    { schema: { tags, summary: 'Analogies: for [a, b, c], the words closest to a - b + c (king man woman: queen)', params: NAME_PARAMS, ...schemas.analogies, response: { ...schemas.analogies.response, ...ERROR_RESPONSES } } },
     async (req, reply) => {
       const model = registry.get('vectors', req.params.name);
       const { queries, k } = req.body;
-      const results = await runHeavy(ctx, reply, (signal) => yieldingMap(queries, async (query) => ({ query, neighbors: await model.analogies(query[0], query[1], query[2], k) }), { signal }));
-      return { results };
+      const batches = await runHeavy(ctx, reply, (signal) =>
+        yieldingMap(chunks(queries, SEARCH_CHUNK), async (qs) => (model.analogiesBatch ? model.analogiesBatch(qs, k) : Promise.all(qs.map((q) => model.analogies(q[0], q[1], q[2], k)))), { signal }),
+      );
+      return { results: batches.flat().map((neighbors, i) => ({ query: queries[i]!, neighbors })) };
     },
   );
 
@@ -84,8 +92,12 @@ export function registerVectorsRoutes(app: FastifyInstance, ctx: RouteContext): 
   );
 }
 
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 function wordEntry(model: VectorsModel, word: string, vector: Float32Array): { word: string; inVocabulary?: boolean; vector: number[] } {
-  const entry: { word: string; inVocabulary?: boolean; vector: number[] } = { word, vector: Array.from(vector) };
-  if (model.inVocabulary) entry.inVocabulary = model.inVocabulary(word);
-  return entry;
+  return model.inVocabulary ? { word, inVocabulary: model.inVocabulary(word), vector: Array.from(vector) } : { word, vector: Array.from(vector) };
 }
