@@ -10,3 +10,8 @@ export { type FastTextArgs, type LossName, type ModelName } from './args.js';
 export { fnv1a32 } from './hash.js';
 export { formatG } from './format-float.js';
 export { readModel, FASTTEXT_MAGIC, FASTTEXT_VERSION } from './read-model.js';
+export { StoreModel, type StoreOpenOptions } from './store-model.js';
+export { convertToStore, type ConvertOptions } from './convert.js';
+export { type StoreDtype, type StoreHeader } from './store-format.js';
+export { formatVector, formatScore } from './format-line.js';
+export { splitWords, splitLines } from './tokens.js';

@@ -4,6 +4,8 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { BinModel } from './bin-model.js';
+import { STORE_MAGIC } from './store-format.js';
+import { StoreModel } from './store-model.js';
 import type { VectorModel } from './vector-model.js';
 
 /** Options of `openFastText`. */
@@ -20,7 +22,9 @@ export interface OpenOptions {
  * m.nearestNeighbors('leanness', 5);
  */
 export function openFastText(path: string, opts: OpenOptions = {}): VectorModel {
-  return BinModel.open(path, opts);
+  const head = sniff(path);
+  const isStore = head.length === 8 && head.every((b, i) => b === STORE_MAGIC[i]);
+  return isStore ? StoreModel.open(path, opts) : BinModel.open(path, opts);
 }
 
 /** The first 8 bytes of a file (fewer if it is shorter). */

@@ -8,6 +8,7 @@
  */
 import type { LossName } from './args.js';
 import type { RowMatrix } from './matrix.js';
+import { StdHeap } from './std-heap.js';
 
 /** One predicted label index and its probability as the CLI prints it. */
 export interface LabelScore {
@@ -69,30 +70,16 @@ export function buildTree(counts: ArrayLike<number>): Node[] {
   return tree;
 }
 
-/** A bounded min-heap of (log score, index) with the C++'s push/pop rules. */
-class KBest {
-  items: { score: number; index: number }[] = [];
-  constructor(readonly k: number) {}
+/** fastText's k-best heap over (log score, label index); `sorted` turns scores into probabilities. */
+class KBest extends StdHeap {
   get full(): boolean {
-    return this.items.length === this.k;
+    return this.size === this.k;
   }
   get min(): number {
-    let m = Infinity;
-    for (const it of this.items) if (it.score < m) m = it.score;
-    return m;
+    return this.front;
   }
-  push(score: number, index: number): void {
-    this.items.push({ score, index });
-    if (this.items.length > this.k) {
-      let mi = 0;
-      for (let i = 1; i < this.items.length; i++) if (this.items[i]!.score < this.items[mi]!.score) mi = i;
-      this.items.splice(mi, 1);
-    }
-  }
-  sorted(): LabelScore[] {
-    return [...this.items]
-      .sort((a, b) => b.score - a.score || a.index - b.index)
-      .map((it) => ({ index: it.index, prob: fr(Math.exp(it.score)) }));
+  labels(): LabelScore[] {
+    return this.sorted().map((it) => ({ index: it.id, prob: fr(Math.exp(it.score)) }));
   }
 }
 
@@ -110,7 +97,7 @@ export class Predictor {
     const heap = new KBest(Math.min(k, Math.max(osz, 1)));
     if (this.tree) {
       this.dfs(heap, threshold, 2 * osz - 2, 0, hidden);
-      return heap.sorted();
+      return heap.labels();
     }
     const out = new Float32Array(osz);
     for (let i = 0; i < osz; i++) out[i] = this.output.dotRow(hidden, i);
@@ -132,7 +119,7 @@ export class Predictor {
       if (heap.full && s < heap.min) continue;
       heap.push(s, i);
     }
-    return heap.sorted();
+    return heap.labels();
   }
 
   private dfs(heap: KBest, threshold: number, node: number, score: number, hidden: Float32Array): void {

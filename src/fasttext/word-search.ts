@@ -2,10 +2,11 @@
  * @module
  * Batched nearest-neighbour search over a word matrix: many queries scored as one blocked
  * matrix product (a block of rows against groups of four queries, four independent
- * accumulators so the CPU overlaps them), the k best per query kept with `TopK`.
+ * accumulators so the CPU overlaps them), the k best per query kept with the C++'s heap moves (`StdHeap`), so that ties come out in
+ * the CLI's order.
  * B = queries, N = rows (words), D = dim.
  */
-import { TopK } from '../core/top-k.js';
+import { StdHeap } from './std-heap.js';
 
 /** A word matrix in one of the store's element types; int8 rows carry a scale each. */
 export interface WordMatrix {
@@ -89,7 +90,7 @@ export function searchBatch(
   banned: number[][],
 ): { id: number; score: number }[][] {
   const D = m.dim, N = m.rows, B = norms.length;
-  const heaps = Array.from({ length: B }, () => new TopK(Math.min(k, N)));
+  const heaps = Array.from({ length: B }, () => new StdHeap(k));
   const block = new Float32Array(ROW_BLOCK * D);
   const isF32 = m.dtype === 'f32';
   const f32 = m.data as Float32Array;
@@ -140,8 +141,8 @@ export function searchBatch(
   return heaps.map((h) => h.sorted());
 }
 
-function push(h: TopK, banned: number[], id: number, score: number): void {
-  if (score < h.threshold) return;
+function push(h: StdHeap, banned: number[], id: number, score: number): void {
+  if (h.skips(score)) return;
   if (banned.length > 0 && banned.includes(id)) return;
-  h.push(id, score);
+  h.push(score, id);
 }
