@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import { openFastText, type VectorModel } from '../fasttext/index.js';
+import { loadLinearModel } from '../linear/index.js';
 import { ModelRegistry } from './model-registry.js';
 import type { ModelKind, ModelKinds, VectorsModel } from './model-types.js';
 
@@ -47,9 +48,7 @@ export function vectorsModelOf(m: VectorModel): VectorsModel {
 /** The loaders of the library's models. */
 export const DEFAULT_LOADERS: ModelLoaders = {
   vectors: async (path) => vectorsModelOf(openFastText(path)),
-  linear: async () => {
-    throw new UsageError('--linear: the linear module is not in this build yet');
-  },
+  linear: (path) => loadLinearModel(path),
   speaker: async () => {
     throw new UsageError('--speaker: the speaker module is not in this build yet');
   },
