@@ -123,6 +123,21 @@ describe('serve: graceful shutdown', () => {
   });
 });
 
+describe('serve: over a real socket', () => {
+  it('an oversized body gets its 413 answer and the server keeps serving', async () => {
+    const app = await createServer(new ModelRegistry().add('vectors', 'm', new FakeVectors()), { logLevel: 'silent' });
+    try {
+      const url = await app.listen({ port: 0, host: '127.0.0.1' });
+      const r = await fetch(`${url}/v1/vectors/m/nn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ words: ['x'.repeat(4 << 20)] }) });
+      assert.equal(r.status, 413);
+      assert.deepEqual(await r.json(), { error: { code: 'limit', message: 'request body is too large (this route accepts at most 1048576 bytes)' } });
+      assert.equal((await fetch(`${url}/health`)).status, 200);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('serve: pieces', () => {
   it('ModelRegistry refuses unsafe and duplicate names and lists what is loaded on a miss', () => {
     const reg = new ModelRegistry().add('vectors', 'a-1', new FakeVectors());

@@ -4,7 +4,7 @@
  * `--speaker NAME=DIR`) into a `ModelRegistry`, adapting each library model to the small
  * interface the server uses.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import { openFastText, type VectorModel } from '../fasttext/index.js';
 import { loadLinearModel } from '../linear/index.js';
@@ -45,9 +45,16 @@ export function vectorsModelOf(m: VectorModel): VectorsModel {
   };
 }
 
+/**
+ * Model files up to this size are read into memory at start: a server answers many lookups,
+ * and reading rows from disk on demand costs ~40x per out-of-vocabulary word vector (measured
+ * on the fixture model). Larger files (e.g. a 7 GB `cc.en.300.bin`) stay on disk.
+ */
+export const LOAD_ALL_MAX_BYTES = 2 ** 31;
+
 /** The loaders of the library's models. */
 export const DEFAULT_LOADERS: ModelLoaders = {
-  vectors: async (path) => vectorsModelOf(openFastText(path)),
+  vectors: async (path) => vectorsModelOf(openFastText(path, { loadAll: statSync(path).size <= LOAD_ALL_MAX_BYTES })),
   linear: (path) => loadLinearModel(path),
   speaker: async () => {
     throw new UsageError('--speaker: the speaker module is not in this build yet');
