@@ -96,7 +96,7 @@ def train(target, others, steps, seed, batch=64, margin=0.3):
         p_i = torch.randint(len(target), (batch,), generator=g)
         if mining:
             with torch.no_grad():
-                pool = torch.randint(len(others), (min(len(others), 2048),), generator=g)
+                pool = torch.randint(len(others), (min(len(others), 512),), generator=g)
                 ea = net(norm(target[a_i]))
                 ep = net(norm(target[p_i]))
                 en = net(norm(others[pool]))
