@@ -105,5 +105,7 @@ function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply): void
   const { status, body } = errorReply(err, { bodyLimit: req.routeOptions?.bodyLimit });
   if (status >= 500 && status !== 503) req.log.error({ err }, 'request failed');
   if (status === 503) reply.header('retry-after', '1');
+  // the rest of a refused body may still be arriving: do not read it, close after answering
+  if (status === 413) reply.header('connection', 'close');
   void reply.code(status).send(body);
 }

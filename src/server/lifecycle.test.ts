@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { FakeLinear, FakeSpeaker, FakeVectors } from '../../test/server/fake-models.js';
@@ -132,6 +134,35 @@ describe('serve: over a real socket', () => {
       assert.equal(r.status, 413);
       assert.deepEqual(await r.json(), { error: { code: 'limit', message: 'request body is too large (this route accepts at most 1048576 bytes)' } });
       assert.equal((await fetch(`${url}/health`)).status, 200);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('serve: audio uploads', () => {
+  it('a chunked upload (no Content-Length) past the audio limit is cut off with 413 and leaves no file behind', async () => {
+    const speaker = new FakeSpeaker();
+    const app = await createServer(new ModelRegistry().add('speaker', 'alice', speaker), { logLevel: 'silent', limits: { audioBodyLimit: 1 << 16 } });
+    try {
+      const url = await app.listen({ port: 0, host: '127.0.0.1' });
+      const before = readdirSync(tmpdir()).filter((d) => d.startsWith('leanml-upload-')).length;
+      const chunk = new Uint8Array(16 << 10).fill(1);
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (sent >= 1 << 20) return c.close();
+          sent += chunk.length;
+          c.enqueue(chunk);
+        },
+      });
+      const r = await fetch(`${url}/v1/speaker/alice/detect`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body, duplex: 'half' } as RequestInit);
+      assert.equal(r.status, 413);
+      assert.match(((await r.json()) as { error: { message: string } }).error.message, /at most 65536 bytes/);
+      assert.equal(speaker.calls, 0, 'the detector never saw the partial upload');
+      assert.equal(readdirSync(tmpdir()).filter((d) => d.startsWith('leanml-upload-')).length, before);
+      const ok = await fetch(`${url}/v1/speaker/alice/detect`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: WAV });
+      assert.equal(ok.status, 200);
     } finally {
       await app.close();
     }

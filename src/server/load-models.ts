@@ -56,8 +56,17 @@ export const LOAD_ALL_MAX_BYTES = 2 ** 31;
 export const DEFAULT_LOADERS: ModelLoaders = {
   vectors: async (path) => vectorsModelOf(openFastText(path, { loadAll: statSync(path).size <= LOAD_ALL_MAX_BYTES })),
   linear: (path) => loadLinearModel(path),
-  speaker: async () => {
-    throw new UsageError('--speaker: the speaker module is not in this build yet');
+  // imported on demand: the speaker pipeline brings TensorFlow.js, which servers of text models need not load
+  speaker: async (dir) => {
+    const { detectSpeaker, loadSpeakerModel } = await import('../speaker/index.js');
+    const model = await loadSpeakerModel(dir);
+    return {
+      detect: async (path, opts) => {
+        const r = await detectSpeaker(model, path, { threshold: opts.threshold });
+        return { duration: r.duration, threshold: r.threshold, segments: r.segments };
+      },
+      close: () => model.dispose(),
+    };
   },
 };
 

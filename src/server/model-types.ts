@@ -64,8 +64,8 @@ export interface SpeakerSegment {
 
 /** Finds where a known speaker talks in a recording. */
 export interface SpeakerDetector {
-  /** Detects the target in an encoded audio file (any format the audio module decodes). */
-  detect(audio: Uint8Array, opts: { threshold?: number; signal?: AbortSignal }): Promise<{ segments: SpeakerSegment[]; duration?: number }>;
+  /** Detects the target in an audio file (any format the audio module decodes). */
+  detect(audioPath: string, opts: { threshold?: number; signal?: AbortSignal }): Promise<{ segments: SpeakerSegment[]; duration?: number; threshold?: number }>;
   close?(): MaybePromise<void>;
 }
 

@@ -105,7 +105,8 @@ export function buildSchemas(limits: ServeLimits) {
         200: {
           type: 'object',
           properties: {
-            duration: { type: 'number' },
+            duration: { type: 'number', description: 'recording length, seconds' },
+            threshold: { type: 'number', description: 'the threshold the segments were cut at' },
             segments: { type: 'array', items: { type: 'object', properties: { start: { type: 'number' }, end: { type: 'number' }, score: { type: 'number' } }, required: ['start', 'end', 'score'] } },
           },
           required: ['segments'],

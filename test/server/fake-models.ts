@@ -3,6 +3,7 @@
  * files. The vectors fake computes real cosine neighbours over a tiny vocabulary so answers
  * can be checked by hand.
  */
+import { readFileSync } from 'node:fs';
 import { FormatError } from '../../src/core/errors.js';
 import type { LabelProb, LinearPredictor, ScoredWord, SpeakerDetector, VectorsModel } from '../../src/server/model-types.js';
 
@@ -90,8 +91,9 @@ export class FakeSpeaker implements SpeakerDetector {
   get waiting(): number {
     return this.gates.length;
   }
-  async detect(audio: Uint8Array, opts: { threshold?: number }): Promise<{ segments: { start: number; end: number; score: number }[]; duration: number }> {
+  async detect(path: string, opts: { threshold?: number }): Promise<{ segments: { start: number; end: number; score: number }[]; duration: number }> {
     this.calls++;
+    const audio = readFileSync(path);
     if (audio.length < 4 || String.fromCharCode(...audio.subarray(0, 4)) !== 'RIFF') throw new FormatError('upload: not a WAV file (expected RIFF at byte 0)');
     if (this.hold) await new Promise<void>((r) => this.gates.push(r));
     return { duration: audio.length / 1000, segments: [{ start: 1, end: 2.5, score: opts.threshold ?? 0.8 }] };
