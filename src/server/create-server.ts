@@ -5,6 +5,7 @@
  * bound, load shedding while shutting down, OpenAPI, and the try-it page.
  */
 import swagger from '@fastify/swagger';
+import pino from 'pino';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { BusyError, NotFoundError } from '../core/errors.js';
 import { VERSION } from '../version.js';
@@ -38,8 +39,12 @@ export interface ServerOptions {
 export async function createServer(registry: ModelRegistry, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const limits: ServeLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const level = opts.logLevel ?? 'info';
+  // stderr through an asynchronous destination: writes issued while one is in flight are
+  // coalesced, so under load logging costs a few syscalls instead of one per request
+  // (profiled: synchronous per-line writes took as much CPU as the neighbour searches).
+  const dest = level !== 'silent' && !opts.logStream ? pino.destination({ dest: 2, sync: false, minLength: 0 }) : undefined;
   const app = Fastify({
-    logger: level === 'silent' ? false : { level, stream: opts.logStream ?? process.stderr },
+    logger: level === 'silent' ? false : { level, stream: opts.logStream ?? dest },
     logController: new LogController({ disableRequestLogging: true }), // one line per request, written in onResponse below
     bodyLimit: limits.bodyLimit,
     requestTimeout: opts.requestTimeoutMs ?? 120_000,
@@ -48,6 +53,16 @@ export async function createServer(registry: ModelRegistry, opts: ServerOptions 
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     frameworkErrors: (err, req, reply) => sendError(err, req, reply),
   });
+
+  if (dest) {
+    app.addHook('onClose', async () => {
+      try {
+        dest.flushSync();
+      } catch {
+        // nothing pending or stderr gone: nothing to flush
+      }
+    });
+  }
 
   let closing = false;
   app.addHook('preClose', async () => {
