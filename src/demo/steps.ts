@@ -4,5 +4,6 @@
  */
 import type { DemoStep } from './index.js';
 import { coreStep } from './core-step.js';
+import { fasttextStep } from './fasttext-step.js';
 
-export const DEMO_STEPS: DemoStep[] = [coreStep];
+export const DEMO_STEPS: DemoStep[] = [coreStep, fasttextStep];

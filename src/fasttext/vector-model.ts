@@ -224,7 +224,8 @@ export abstract class VectorModel {
   }
 
   private search(queries: Float32Array, norms: Float64Array, k: number, banned: number[][]): Neighbor[][] {
-    const results = searchBatch(this.wordMatrix(), queries, norms, k, banned);
+    // .bin/.ftz reads reproduce the CLI to the last digit; stores take the SIMD kernel
+    const results = searchBatch(this.wordMatrix(), queries, norms, k, banned, { exact: this.format !== 'store' });
     return results.map((r) => r.map((s) => ({ word: this.dict.entry(s.id), score: s.score })));
   }
 
