@@ -28,7 +28,7 @@ import type { BenchResult } from './result.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = join(ROOT, 'src/cli/main.ts');
 const SELF = fileURLToPath(import.meta.url);
-const DEFAULT_VECTORS = join(ROOT, 'test/fixtures/fasttext/models/skipgram.bin');
+const DEFAULT_VECTORS = join(ROOT, 'data/fasttext/manpages.bin'); // the bundled model
 
 interface Scenario {
   name: string;

@@ -65,6 +65,14 @@ describe('leanml serve (CLI)', () => {
     }
   });
 
+  it('the demo step serves the bundled model, makes two requests and stops', () => {
+    const r = leanml(['demo', '--only', 'serve']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /POST \/v1\/vectors\/man\/nn .* -> 200: \S+ 0\.\d{3}/);
+    assert.match(r.stdout, /-> 400: \{"error":\{"code":"usage","message":"body\/k must be <= 1000"\}\}/);
+    assert.match(r.stdout, /stopped/);
+  });
+
   it('a file that is not a model exits 1 naming the file', () => {
     const r = leanml(['serve', '--vectors', 'a=package.json']);
     assert.equal(r.code, 1);

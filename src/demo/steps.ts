@@ -4,6 +4,7 @@
  */
 import type { DemoStep } from './index.js';
 import { coreStep } from './core-step.js';
+import { serveStep } from './serve-step.js';
 import { fasttextStep } from './fasttext-step.js';
 
-export const DEMO_STEPS: DemoStep[] = [coreStep, fasttextStep];
+export const DEMO_STEPS: DemoStep[] = [coreStep, fasttextStep, serveStep];
