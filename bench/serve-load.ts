@@ -12,6 +12,8 @@
  * alternating with ours. ratio = ours req/s / baseline req/s (geometric mean over scenarios),
  * so < 1 is the price of the framework and the safety checks.
  *
+ * Each measured run follows a short unmeasured warm-up of the same load.
+ *
  * Usage: npm run bench -- serve-load [--duration S] [--vectors MODEL] [--connections N]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -66,6 +68,11 @@ function rssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** A few seconds of the same load, unmeasured, so JIT compilation and heap growth are behind us. */
+async function warmUp(url: string, s: Scenario, seconds: number, connections: number): Promise<void> {
+  await autocannon({ url, connections, duration: Math.max(1, Math.min(5, Math.round(seconds / 6))), requests: s.requests });
+}
+
 async function load(url: string, s: Scenario, seconds: number, connections: number, pid?: number) {
   const samples: number[] = [];
   const timer = pid ? setInterval(() => samples.push(rssMiB(pid)), 1000) : undefined;
@@ -101,7 +108,7 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 /** Words to query: the fixture lists (in vocabulary) plus made-up ones (out of vocabulary, via n-grams). */
 function queryWords(): string[] {
   const fx = (p: string) => readFileSync(join(ROOT, 'test/fixtures/fasttext', p), 'utf8').split('\n').filter((w) => w.length > 0 && !w.includes('\uFFFD'));
-  return [...fx('words.txt'), ...fx('nnwords.txt'), 'leanness', 'serverless', 'overfitting', 'zyxwv'];
+  return [...fx('words.txt'), ...fx('nnwords.txt'), 'directory', 'file', 'option', 'command', 'user', 'process', 'leanness', 'serverless', 'overfitting', 'zyxwv'];
 }
 
 function rotating(words: string[], make: (w: string) => autocannon.Request): autocannon.Request[] {
@@ -144,7 +151,9 @@ export async function run(args: string[]): Promise<BenchResult> {
     try {
       for (const s of scenarios) {
         process.stderr.write(`serve-load: ${s.name}: leanml serve ${seconds} s, then baseline ${seconds} s\n`);
+        await warmUp(ours.url, s, seconds, connections);
         const o = await load(ours.url, s, seconds, connections, ours.child.pid);
+        await warmUp(base.url, s, seconds, connections);
         const b = await load(base.url, s, seconds, connections);
         results[s.name] = { ours: o, baseline: b };
       }

@@ -13,7 +13,7 @@ function leanml(args: string[]) {
 
 describe('leanml serve (CLI)', () => {
   it('serves the models it was given and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--vectors', `sk=${FX}/skipgram.bin`, '--vectors', `lang=${FX}/q-norm.ftz`, '--max-k', '20'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--vectors', `sk=${FX}/skipgram.bin`, '--vectors', `lang=${FX}/q-norm.ftz`, '--max-k', '20', '--max-batch', '5', '--body-limit', '4096', '--audio-limit', '3000000000', '--max-concurrent', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += String(d)));
@@ -27,9 +27,10 @@ describe('leanml serve (CLI)', () => {
       void exited.then(() => reject(new Error(`exited early: ${stderr}`)));
     });
     try {
-      const models = (await (await fetch(`${url}/models`)).json()) as { models: { name: string }[]; limits: { maxK: number } };
+      const models = (await (await fetch(`${url}/models`)).json()) as { models: { name: string }[]; limits: Record<string, number> };
       assert.deepEqual(models.models.map((m) => m.name), ['sk', 'lang']);
-      assert.equal(models.limits.maxK, 20);
+      assert.deepEqual(models.limits, { maxK: 20, maxBatch: 5, bodyLimit: 4096, audioBodyLimit: 3_000_000_000, maxTextLength: 100_000, maxWordLength: 1000 });
+      assert.equal(((await (await fetch(`${url}/health`)).json()) as { heavyLimit: number }).heavyLimit, 2);
       const nn = await fetch(`${url}/v1/vectors/sk/nn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ words: ['license'], k: 3 }) });
       assert.equal(nn.status, 200);
       assert.equal(((await nn.json()) as { results: { neighbors: unknown[] }[] }).results[0]!.neighbors.length, 3);

@@ -26,7 +26,7 @@ export function registerServe(program: Command): void {
     .option('--max-k <N>', 'largest k a request may ask for', intArg(1, 1_000_000), DEFAULT_LIMITS.maxK)
     .option('--max-batch <N>', 'most words/texts/queries in one request', intArg(1, 1_000_000), DEFAULT_LIMITS.maxBatch)
     .option('--body-limit <BYTES>', 'largest JSON body', intArg(1024, 1 << 30), DEFAULT_LIMITS.bodyLimit)
-    .option('--audio-limit <BYTES>', 'largest audio upload', intArg(1024, 1 << 31), DEFAULT_LIMITS.audioBodyLimit)
+    .option('--audio-limit <BYTES>', 'largest audio upload', intArg(1024, 2 ** 32), DEFAULT_LIMITS.audioBodyLimit)
     .option('--max-concurrent <N>', 'heavy requests at once; more are refused with 503', intArg(1, 10_000), DEFAULT_LIMITS.maxConcurrent)
     .option('--log-level <LEVEL>', `request log on stderr: ${LOG_LEVELS.join(', ')}`, (v: string) => {
       if (!(LOG_LEVELS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${LOG_LEVELS.join(', ')}`);
