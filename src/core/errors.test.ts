@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { exitCodeOf, FormatError, httpStatusOf, LimitError, NotFoundError, UsageError } from './errors.js';
+import { BusyError, exitCodeOf, FormatError, httpStatusOf, LimitError, NotFoundError, UsageError } from './errors.js';
 
 describe('errors', () => {
   it('map to exit codes and HTTP statuses in one place', () => {
@@ -10,6 +10,7 @@ describe('errors', () => {
     assert.equal(httpStatusOf(new UsageError('x')), 400);
     assert.equal(httpStatusOf(new NotFoundError('x')), 404);
     assert.equal(httpStatusOf(new LimitError('x')), 413);
+    assert.equal(httpStatusOf(new BusyError('x')), 503);
     assert.equal(httpStatusOf(new TypeError('x')), 500);
     const e = new FormatError('m.bin: bad magic');
     assert.equal(e.name, 'FormatError');

@@ -52,6 +52,13 @@ export class LimitError extends LeanmlError {
   }
 }
 
+/** A service is over capacity right now (e.g. too many heavy requests in flight); retrying later may succeed. */
+export class BusyError extends LeanmlError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('busy', message, options);
+  }
+}
+
 /** CLI exit code for an error: 2 for bad usage, 1 for everything else. */
 export function exitCodeOf(err: unknown): 1 | 2 {
   return err instanceof UsageError ? 2 : 1;
@@ -62,6 +69,7 @@ export function httpStatusOf(err: unknown): number {
   if (err instanceof UsageError || err instanceof FormatError || err instanceof ShapeError) return 400;
   if (err instanceof NotFoundError) return 404;
   if (err instanceof LimitError) return 413;
+  if (err instanceof BusyError) return 503;
   return 500;
 }
 

@@ -8,5 +8,6 @@ import { linearStep } from './linear-step.js';
 import { fasttextStep } from './fasttext-step.js';
 import { audioStep } from './audio-step.js';
 import { nnStep } from './nn-step.js';
+import { serveStep } from './serve-step.js';
 
-export const DEMO_STEPS: DemoStep[] = [coreStep, linearStep, fasttextStep, audioStep, nnStep];
+export const DEMO_STEPS: DemoStep[] = [coreStep, linearStep, fasttextStep, audioStep, nnStep, serveStep];

@@ -1,0 +1,91 @@
+/**
+ * @module
+ * The two configurations of the speaker pipeline: `original` (the published method: 32
+ * filters, 16-dim embeddings, random triplets switching to hard-negative mining, fixed 0.7
+ * threshold, no speech gate) and `default` (leanml's: wider net, batch-all mining on
+ * augmented frames with non-speech negatives, speech gate, calibrated score, threshold at the
+ * equal-error point of held-out frames, smoothing). Both are stored in the model directory.
+ */
+import { UsageError } from '../core/errors.js';
+import type { SpeechGateOptions } from './speech-gate.js';
+
+/** Audio front end: log-mel as in DESIGN.md (22,050 Hz, n_fft 2048, hop 1024, 128 mels, dB). */
+export interface AudioSettings {
+  sampleRate: number;
+  nFft: number;
+  hopLength: number;
+  nMels: number;
+  /** Columns per frame (44 = ~2 s). */
+  frameColumns: number;
+}
+
+/** Everything that defines how a speaker model is trained and applied. */
+export interface SpeakerConfig {
+  preset: PresetName;
+  audio: AudioSettings;
+  net: { filters: number; dim: number };
+  train: {
+    /** Frame hop when cutting training audio (columns). */
+    hopColumns: number;
+    steps: number;
+    batch: number;
+    lr: number;
+    margin: number;
+    /** `switch`: random triplets, hard negatives from outside the batch once most have zero loss. `batch-all`: all triplets of the batch, averaged over those still violating the margin. */
+    mining: 'switch' | 'batch-all';
+    /** Mix noise, tonal beds and hiss into training frames, and add non-speech frames as negatives. */
+    augment: boolean;
+    /** Share of target frames held out for validation and the threshold. */
+    heldOut: number;
+    seed: number;
+  };
+  detect: {
+    hopColumns: number;
+    topK: number;
+    /** Subtract the top-k mean against a cohort (other speakers, non-speech) from the score. */
+    cohort: boolean;
+    /** `eer`: the equal-error threshold of held-out frames; `fixed`: `fixedThreshold`. */
+    thresholdMode: 'eer' | 'fixed';
+    fixedThreshold: number;
+    /** Median smoothing of column scores (columns, odd; 1 = none). */
+    smoothColumns: number;
+    /** Speech gate, or null for none. */
+    gate: SpeechGateOptions | null;
+    /** Seconds: gaps up to this between detections are filled. */
+    maxGap: number;
+    /** Seconds: shorter detections are dropped. */
+    minDuration: number;
+  };
+}
+
+export type PresetName = 'original' | 'default';
+
+const AUDIO: AudioSettings = { sampleRate: 22050, nFft: 2048, hopLength: 1024, nMels: 128, frameColumns: 44 };
+
+/** The preset configurations. */
+export function presetConfig(name: PresetName): SpeakerConfig {
+  if (name === 'original') {
+    return {
+      preset: 'original',
+      audio: { ...AUDIO },
+      net: { filters: 32, dim: 16 },
+      train: { hopColumns: 11, steps: 600, batch: 64, lr: 1e-3, margin: 0.3, mining: 'switch', augment: false, heldOut: 0.2, seed: 0 },
+      detect: { hopColumns: 11, topK: 5, cohort: false, thresholdMode: 'fixed', fixedThreshold: 0.7, smoothColumns: 1, gate: null, maxGap: 0, minDuration: 0 },
+    };
+  }
+  if (name === 'default') {
+    return {
+      preset: 'default',
+      audio: { ...AUDIO },
+      net: { filters: 64, dim: 32 },
+      train: { hopColumns: 6, steps: 600, batch: 64, lr: 1e-3, margin: 0.3, mining: 'batch-all', augment: true, heldOut: 0.2, seed: 0 },
+      detect: { hopColumns: 4, topK: 5, cohort: true, thresholdMode: 'eer', fixedThreshold: 0.7, smoothColumns: 9, gate: {}, maxGap: 0.5, minDuration: 0.3 },
+    };
+  }
+  throw new UsageError(`speaker: unknown preset '${name as string}' (presets: original, default)`);
+}
+
+/** Seconds per mel column. */
+export function columnSeconds(a: AudioSettings): number {
+  return a.hopLength / a.sampleRate;
+}

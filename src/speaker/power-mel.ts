@@ -1,0 +1,36 @@
+/**
+ * @module
+ * The audio front end of the speaker pipeline: mel power spectrograms (the net takes their dB,
+ * the speech gate their band energy), whole-file for training clips, streamed for detection.
+ */
+import { concatMel, hzToMel, melToHz, streamLogMel, type AudioInfo, type MelChunk } from '../audio/index.js';
+import type { AudioSettings } from './config.js';
+
+/** Mel power of a file, (C, T), with the file's info. */
+export interface PowerMel {
+  data: Float32Array;
+  nMels: number;
+  nFrames: number;
+  info: AudioInfo;
+}
+
+/** Streams mel power chunks of `path` at the model's audio settings (downmixed, resampled). */
+export function streamPowerMel(path: string, audio: AudioSettings, opts: { chunkFrames?: number; onInfo?: (info: AudioInfo) => void } = {}): AsyncGenerator<MelChunk> {
+  return streamLogMel(path, { sampleRate: audio.sampleRate, nFft: audio.nFft, hopLength: audio.hopLength, nMels: audio.nMels, log: 'none', chunkFrames: opts.chunkFrames ?? 1024, onInfo: opts.onInfo });
+}
+
+/** The whole mel power spectrogram of `path`. */
+export async function loadPowerMel(path: string, audio: AudioSettings): Promise<PowerMel> {
+  let info: AudioInfo | null = null;
+  const chunks: MelChunk[] = [];
+  for await (const c of streamPowerMel(path, audio, { onInfo: (i) => { info = i; } })) chunks.push(c);
+  const mel = concatMel(chunks, audio.nMels);
+  return { ...mel, info: info! };
+}
+
+/** Centre frequency (Hz) of every mel bin (HTK scale, fMin 0, fMax sampleRate/2). */
+export function melCenters(audio: AudioSettings): Float64Array {
+  const lo = hzToMel(0);
+  const hi = hzToMel(audio.sampleRate / 2);
+  return Float64Array.from({ length: audio.nMels }, (_, i) => melToHz(lo + ((hi - lo) * (i + 1)) / (audio.nMels + 1)));
+}

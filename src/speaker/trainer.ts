@@ -1,0 +1,149 @@
+/**
+ * @module
+ * Training the embedding net with the cosine triplet loss `max(0, m + a·n − a·p)`.
+ * `switch` mining (the published method): random triplets until most of a batch has zero
+ * loss, then each anchor's negative is the hardest violator found in a pool drawn from all
+ * negatives (outside the batch). `batch-all`: every (anchor, positive, negative) of the batch,
+ * averaged over the triplets that still violate the margin (batch-hard, tried first, collapsed
+ * to a constant embedding from a random start).
+ * Legend: B = batch, D = embedding dim, L = columns per frame, C = mel bins.
+ */
+import { Rng } from '../core/rng.js';
+import type { Progress } from '../core/progress.js';
+import { silentProgress } from '../core/progress.js';
+import { Adam, cosineTripletLoss, tf } from '../nn/index.js';
+import { mixAt } from './augment.js';
+import type { SpeakerConfig } from './config.js';
+import type { EmbeddingNet } from './embedding-net.js';
+
+/** Frames in power, (N, L, C), as training input. */
+export interface FrameSet {
+  data: Float32Array;
+  count: number;
+}
+
+/** What training sees. */
+export interface TrainingData {
+  target: FrameSet;
+  /** Other speakers' frames and non-speech frames. */
+  negatives: FrameSet;
+  /** Non-speech frames mixed into training frames when augmenting (unit mean power). */
+  noise: FrameSet | null;
+  frameSize: number;
+  norm: { mean: number; std: number };
+}
+
+/** Per-step statistics. */
+export interface TrainLog {
+  steps: number;
+  finalLoss: number;
+  /** Step at which `switch` mining turned on (-1: never). */
+  miningFrom: number;
+  zeroLossShare: number;
+}
+
+/** Fills `out` (B, L, C) with normalised dB frames picked by `ids`, augmented with probability `pAug`. */
+function gather(set: FrameSet, ids: Int32Array, size: number, norm: { mean: number; std: number }, noise: FrameSet | null, pAug: number, rng: Rng, out: Float32Array): void {
+  const tmp = new Float32Array(size);
+  for (let b = 0; b < ids.length; b++) {
+    const src = set.data.subarray(ids[b]! * size, (ids[b]! + 1) * size);
+    let x = src;
+    if (noise && rng.next() < pAug) {
+      const n = rng.int(noise.count);
+      mixAt(src, noise.data.subarray(n * size, (n + 1) * size), rng.uniform(3, 25), tmp);
+      x = tmp;
+    }
+    const o = b * size;
+    for (let i = 0; i < size; i++) out[o + i] = (10 * Math.log10(x[i]! > 1e-10 ? x[i]! : 1e-10) - norm.mean) / norm.std;
+  }
+}
+
+function randomIds(rng: Rng, n: number, count: number): Int32Array {
+  return Int32Array.from({ length: count }, () => rng.int(n));
+}
+
+/** Trains `net` in place. */
+export function trainEmbedding(net: EmbeddingNet, data: TrainingData, cfg: SpeakerConfig, progress: Progress = silentProgress): TrainLog {
+  const { steps, batch: B, lr, margin, mining, seed } = cfg.train;
+  const { frameColumns: L, nMels: C } = cfg.audio;
+  const size = data.frameSize;
+  const rng = new Rng(seed + 17);
+  const opt = new Adam(net.trainableVariables(), { lr });
+  const pAug = data.noise ? 0.6 : 0;
+  const bufA = new Float32Array(B * size);
+  const bufP = new Float32Array(B * size);
+  const bufN = new Float32Array(B * size);
+  const poolSize = Math.min(data.negatives.count, 512);
+  const bufPool = new Float32Array(poolSize * size);
+  let miningFrom = -1;
+  let lastLoss = 0;
+  let zeroShare = 0;
+  progress.start(steps, 'training');
+  try {
+    for (let step = 0; step < steps; step++) {
+      gather(data.target, randomIds(rng, data.target.count, B), size, data.norm, data.noise, pAug, rng, bufA);
+      if (mining === 'batch-all') {
+        gather(data.negatives, randomIds(rng, data.negatives.count, B), size, data.norm, data.noise, pAug, rng, bufN);
+        lastLoss = opt.minimize(() => {
+          const ea = net.forward(tf.tensor3d(bufA, [B, L, C]));
+          const en = net.forward(tf.tensor3d(bufN, [B, L, C]));
+          // every (anchor, positive, negative) of the batch; the mean is over the triplets
+          // that still violate the margin, so easy ones do not dilute the gradient
+          const stt = tf.matMul(ea, ea, false, true); // (B, B): a·p
+          const stn = tf.matMul(ea, en, false, true); // (B, B): a·n
+          const all = tf.relu(tf.add(tf.sub(tf.expandDims(stn, 1), tf.expandDims(stt, 2)), margin)); // (B, P, N)
+          const offDiag = tf.expandDims(tf.sub(1, tf.eye(B)), 2);
+          const losses = tf.mul(all, offDiag);
+          const active = tf.sum(tf.cast(tf.greater(losses, 1e-6), 'float32'));
+          return tf.div(tf.sum(losses), tf.maximum(active, 1)) as tf.Scalar;
+        });
+      } else {
+        gather(data.target, randomIds(rng, data.target.count, B), size, data.norm, data.noise, pAug, rng, bufP);
+        let negIds = randomIds(rng, data.negatives.count, B);
+        if (miningFrom >= 0) negIds = hardestNegatives(net, data, bufA, bufP, negIds, poolSize, bufPool, cfg, rng);
+        gather(data.negatives, negIds, size, data.norm, data.noise, pAug, rng, bufN);
+        let zero = 0;
+        lastLoss = opt.minimize(() => {
+          const a = net.forward(tf.tensor3d(bufA, [B, L, C]));
+          const p = net.forward(tf.tensor3d(bufP, [B, L, C]));
+          const n = net.forward(tf.tensor3d(bufN, [B, L, C]));
+          const per = cosineTripletLoss(a, p, n, { margin, reduction: 'none' });
+          zero = tf.tidy(() => tf.mean(tf.cast(tf.equal(per, 0), 'float32')).dataSync()[0]!);
+          return tf.mean(per) as tf.Scalar;
+        });
+        zeroShare = zero;
+        if (miningFrom < 0 && zero > 0.5) miningFrom = step;
+      }
+      progress.update(step + 1);
+    }
+  } finally {
+    progress.stop();
+    opt.dispose();
+  }
+  return { steps, finalLoss: lastLoss, miningFrom, zeroLossShare: zeroShare };
+}
+
+/** For each anchor, the pool negative with the highest a·n among those violating the margin (else the random one). */
+function hardestNegatives(net: EmbeddingNet, data: TrainingData, bufA: Float32Array, bufP: Float32Array, fallback: Int32Array, poolSize: number, bufPool: Float32Array, cfg: SpeakerConfig, rng: Rng): Int32Array {
+  const { frameColumns: L, nMels: C } = cfg.audio;
+  const B = fallback.length;
+  const poolIds = randomIds(rng, data.negatives.count, poolSize);
+  gather(data.negatives, poolIds, data.frameSize, data.norm, null, 0, rng, bufPool);
+  const [sim, ap] = tf.tidy(() => {
+    const a = net.forward(tf.tensor3d(bufA, [B, L, C]));
+    const p = net.forward(tf.tensor3d(bufP, [B, L, C]));
+    const pool = net.forward(tf.tensor3d(bufPool, [poolSize, L, C]));
+    return [tf.matMul(a, pool, false, true).dataSync() as Float32Array, tf.sum(tf.mul(a, p), 1).dataSync() as Float32Array];
+  });
+  const out = fallback.slice();
+  for (let b = 0; b < B; b++) {
+    let best = -1;
+    let bestS = -Infinity;
+    for (let j = 0; j < poolSize; j++) {
+      const s = sim[b * poolSize + j]!;
+      if (s > ap[b]! - cfg.train.margin && s > bestS) { bestS = s; best = j; }
+    }
+    if (best >= 0) out[b] = poolIds[best]!;
+  }
+  return out;
+}
