@@ -114,6 +114,64 @@ export class FeatureEncoder {
     }
     if (line.n > this.fh.length) this.growLineScratch(line.n);
     const lookupMode = this.lookup !== null;
+    if (!lookupMode && line.hashed && line.nsCount === 1 && line.nsChar[0] === DEFAULT_NAMESPACE && line.nsEnd[0] === line.nsStart[0] && this.config.ngrams === 1 && this.crossA.length === 0) {
+      // the common hashed case (fastText lines, tokens hashed by the parser): one tight pass
+      this.encodeHashedTokens(line);
+    } else {
+      this.encodeFeatures(line, grow);
+    }
+    if (this.config.repeats !== 'count' || this.config.unitNorm) this.transformValues();
+    if (this.config.bias) this.push(lookupMode ? 0 : BIAS_HASH & this.mask, 1);
+    return this.n;
+  }
+
+  /**
+   * Hash mode, one default namespace, tokens already hashed, no n-grams or crosses: the slots
+   * are merged straight from the parser's hashes (the same result as the general path, with
+   * the merge table inlined and sized once per line).
+   */
+  private encodeHashedTokens(line: ParsedLine): void {
+    const nf = line.n;
+    // room for every token and the bias without growing inside the loop
+    while ((nf + 1) * 2 >= this.dedupSlot.length) this.growEncoded();
+    const hash = line.hash;
+    const value = line.value;
+    const w = line.nsWeight[0]!;
+    const mask = this.mask;
+    const idx = this.idx;
+    const val = this.val;
+    const dSlot = this.dedupSlot;
+    const dPos = this.dedupPos;
+    const dGen = this.dedupGen;
+    const dMask = dSlot.length - 1;
+    const gen = this.gen;
+    let n = this.n;
+    for (let f = 0; f < nf; f++) {
+      const slot = hash[f]! & mask;
+      const v = value[f]! * w;
+      let p = (slot ^ (slot >>> 16)) & dMask;
+      for (;;) {
+        if (dGen[p] !== gen) {
+          dGen[p] = gen;
+          dSlot[p] = slot;
+          dPos[p] = n;
+          idx[n] = slot;
+          val[n] = v;
+          n++;
+          break;
+        }
+        if (dSlot[p] === slot) {
+          val[dPos[p]!] += v;
+          break;
+        }
+        p = (p + 1) & dMask;
+      }
+    }
+    this.n = n;
+  }
+
+  private encodeFeatures(line: ParsedLine, grow: boolean): void {
+    const lookupMode = this.lookup !== null;
     // n-grams and crosses are named after their parts' keys, so keep those
     const keepKeys = this.config.ngrams > 1 || this.crossA.length > 0;
     if (lookupMode) this.keysUsed = 0;
@@ -150,9 +208,6 @@ export class FeatureEncoder {
     }
     if (this.config.ngrams > 1) this.encodeNgrams(line, grow);
     if (this.crossA.length > 0) this.encodeCrosses(line, grow);
-    if (this.config.repeats !== 'count' || this.config.unitNorm) this.transformValues();
-    if (this.config.bias) this.push(lookupMode ? 0 : BIAS_HASH & this.mask, 1);
-    return this.n;
   }
 
   private transformValues(): void {

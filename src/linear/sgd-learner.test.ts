@@ -98,3 +98,37 @@ describe('SgdLearner', () => {
     expectClose(L.predictionWeights(0), Array.from(sum, (s) => s / steps), { atol: 1e-5, rtol: 1e-4 });
   });
 });
+
+describe('fused default path (one vector, hinge, AdaGrad, invariant)', () => {
+  it('makes exactly the updates of the general path', () => {
+    // averaging sends the same updates through the general path (it only adds the avg
+    // corrections), so the raw [w, g] state must agree bit for bit
+    const fused = new SgdLearner(base, 1, 64);
+    const general = new SgdLearner({ ...base, average: true }, 1, 64);
+    let seed = 7;
+    const rand = (): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const idx = new Int32Array(8);
+    const val = new Float32Array(8);
+    let updates = 0;
+    for (let t = 0; t < 500; t++) {
+      const n = 1 + Math.floor(rand() * 8);
+      for (let i = 0; i < n; i++) {
+        idx[i] = (i * 8 + Math.floor(rand() * 8)) % 64;
+        val[i] = rand() * 2 - 0.5;
+      }
+      const y = rand() < 0.5 ? 0 : 1;
+      const importance = rand() < 0.2 ? 2.5 : 1;
+      const before = fused.state[0]![idx[0]! * 2];
+      fused.learn(idx, val, n, y, importance);
+      general.learn(idx, val, n, y, importance);
+      if (fused.state[0]![idx[0]! * 2] !== before) updates++;
+      assert.equal(fused.margins[0], general.margins[0]);
+    }
+    assert.ok(updates > 50, `only ${updates} updates: the test would not exercise the step`);
+    assert.deepEqual(fused.state[0], general.state[0]);
+    assert.deepEqual(fused.counters.t, general.counters.t);
+  });
+});

@@ -210,6 +210,10 @@ export class SgdLearner {
       return;
     }
     const o = this.options;
+    if (K === 1 && this.stride === 2 && o.adaptive && o.invariant && o.loss === 'hinge' && !o.average && o.l2 === 0) {
+      this.learnHingeAdaGrad(idx, val, n, positive === 0 ? 1 : -1, importance);
+      return;
+    }
     const c = this.counters;
     this.averaged = null;
     c.t += importance;
@@ -261,6 +265,45 @@ export class SgdLearner {
       this.step(k, idx, val, n, y, y * this.margins[k]! * shrunk, d, importance, scheduled / avgNorm);
     }
     if (o.average) c.sumScale += c.scale;
+  }
+
+  /**
+   * `learn` for the default settings on a binary problem (one vector, hinge, AdaGrad,
+   * invariant, no normalisation, averaging or L2), fused into one function over locals: the
+   * same arithmetic in the same order as the general path, without its per-vector arrays and
+   * option branches. Slots are [w, g] pairs.
+   */
+  private learnHingeAdaGrad(idx: Int32Array, val: Float32Array, n: number, y: number, importance: number): void {
+    const c = this.counters;
+    this.averaged = null;
+    c.t += importance;
+    c.steps += 1;
+    const st = this.state[0]!;
+    const scale = c.scale;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += st[idx[i]! << 1]! * val[i]!;
+    const p = s * scale;
+    this.margins[0] = p;
+    const m0 = y * p;
+    if (!(m0 <= 1)) return;
+    // hinge derivative -y: d^2 = 1
+    if (this.rate.length < n) this.rate = new Float32Array(n * 2);
+    const rate = this.rate;
+    const eta = this.options.learningRate;
+    let cx = 0;
+    for (let i = 0; i < n; i++) {
+      const at = (idx[i]! << 1) + 1;
+      const x = val[i]!;
+      const G = st[at]! + importance * x * x;
+      st[at] = G;
+      const r = eta / Math.sqrt(G);
+      rate[i] = r;
+      cx += r * x * x;
+    }
+    if (!(cx > 0)) return;
+    const m1 = Math.min(1, m0 + cx * importance);
+    const inv = (((m1 - m0) / cx) * y) / scale;
+    for (let i = 0; i < n; i++) st[idx[i]! << 1] += inv * rate[i]! * val[i]!;
   }
 
   private step(k: number, idx: Int32Array, val: Float32Array, n: number, y: number, m0: number, d: number, importance: number, eta: number): void {
