@@ -30,6 +30,8 @@ export interface TrainSpeakerOptions {
   /** Training steps (default: the preset's). */
   steps?: number;
   seed?: number;
+  /** Adjusts the preset's configuration before training (tests use tiny nets; benchmarks try variants). */
+  configure?: (cfg: SpeakerConfig) => void;
   /** Least seconds of target speech accepted. Default 10. */
   minTargetSeconds?: number;
   progress?: Progress;
@@ -185,6 +187,7 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
   const cfg = presetConfig(opts.preset ?? 'default');
   if (opts.steps !== undefined) cfg.train.steps = opts.steps;
   if (opts.seed !== undefined) cfg.train.seed = opts.seed;
+  opts.configure?.(cfg);
   const warnings: string[] = [];
   const warn = (s: string): void => { warnings.push(s); opts.log?.(`warning: ${s}`); };
   await initBackend();
@@ -237,7 +240,8 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
   if (heldBank) {
     const hr = new Rng(cfg.train.seed + 13);
     heldT = concat([tSplit.held, augmented(tSplit.held, heldBank, size, hr)], size);
-    heldN = concat([othersHeld, augmented(othersHeld, heldBank, size, hr), nonSpeech(heldBank, size, hr)], size);
+    // speech only: non-speech is the gate's job at detection time
+    heldN = concat([othersHeld, augmented(othersHeld, heldBank, size, hr)], size);
   }
   const eq = heldT.count > 0 && heldN.count > 0 ? equalErrorThreshold(model.score(embed(heldT)), model.score(embed(heldN))) : { threshold: cfg.detect.fixedThreshold, eer: Number.NaN };
   if (heldT.count === 0 || heldN.count === 0) warn('too little audio to hold out frames for validation; using the fixed threshold');
