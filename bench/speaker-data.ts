@@ -5,10 +5,10 @@
  * broadcast under a tonal music-like bed ~16 dB below the speech, and a channel-mismatched copy
  * with hiss above the speech band. Deterministic given the seed (the TTS engines are).
  *
- * Usage: node --import tsx bench/speaker-data.ts [--out bench/data/speaker] [--seed 1] [--demo DIR]
+ * Usage: node --import tsx bench/speaker-data.ts [--out bench/data/speaker] [--seed 1] [--demo DIR] [--demo-model DIR]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -375,6 +375,13 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const i = args.indexOf(name);
     return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
   };
-  if (args.includes('--demo')) generateDemo(opt('--demo', 'data/speaker-demo'));
+  if (args.includes('--demo-model')) {
+    // the demo's bundled model: the default preset trained on the bundled clips
+    const dir = opt('--demo-model', 'data/speaker-demo');
+    const { trainSpeakerModel } = await import('../src/speaker/index.js');
+    const model = await trainSpeakerModel([join(dir, 'target.wav')], readdirSync(join(dir, 'others')).sort().map((f) => join(dir, 'others', f)), { preset: 'default', log: (l) => process.stderr.write(`${l}\n`) });
+    model.save(join(dir, 'model'));
+    process.stderr.write(`speaker-data: demo model in ${join(dir, 'model')} (threshold ${model.meta.threshold.toFixed(3)})\n`);
+  } else if (args.includes('--demo')) generateDemo(opt('--demo', 'data/speaker-demo'));
   else ensureSpeakerData(opt('--out', 'bench/data/speaker'), Number(opt('--seed', '1')));
 }

@@ -4,5 +4,6 @@
  */
 import type { DemoStep } from './index.js';
 import { coreStep } from './core-step.js';
+import { speakerStep } from './speaker-step.js';
 
-export const DEMO_STEPS: DemoStep[] = [coreStep];
+export const DEMO_STEPS: DemoStep[] = [coreStep, speakerStep];

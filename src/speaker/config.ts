@@ -87,7 +87,7 @@ export function presetConfig(name: PresetName): SpeakerConfig {
       // move the embedding; 64 bins keep the resolution per Hz of the 128-bin full band
       audio: { ...AUDIO, nMels: 64, fMax: 4000 },
       net: { filters: 64, dim: 32 },
-      train: { hopColumns: 6, steps: 600, batch: 64, lr: 1e-3, margin: 0.3, mining: 'batch-all', augment: true, impostors: true, heldOut: 0.2, seed: 0 },
+      train: { hopColumns: 6, steps: 300, batch: 64, lr: 1e-3, margin: 0.3, mining: 'batch-all', augment: true, impostors: true, heldOut: 0.2, seed: 0 },
       detect: { hopColumns: 4, topK: 5, cohort: false, thresholdMode: 'eer', fixedThreshold: 0.7, smoothColumns: 1, islandSeconds: 20, gate: {}, maxGap: 0.5, minDuration: 0.3 },
     };
   }

@@ -227,7 +227,7 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
 
   const embed = (s: FrameSet): Float32Array => net.embed(toDb(s, size), s.count, audio.frameColumns, norm);
   const D = cfg.net.dim;
-  const memory = new EmbeddingMemory(embed(subsample(tSplit.train, 1000, size)), D);
+  const memory = new EmbeddingMemory(embed(subsample(tSplit.train, 600, size)), D);
   const cohort = cfg.detect.cohort ? new EmbeddingMemory(embed(subsample(othersTrain, 500, size)), D) : null;
   const model = new SpeakerModel(
     { format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, leanml: VERSION, config: cfg, norm, threshold: cfg.detect.fixedThreshold, training: null as never },
