@@ -49,7 +49,7 @@ export interface SpeakerConfig {
     topK: number;
     /** Subtract the top-k mean against a cohort (other speakers, non-speech) from the score. */
     cohort: boolean;
-    /** `eer`: the equal-error threshold of held-out frames; `fixed`: `fixedThreshold`. */
+    /** `eer`: the equal-error point of normal fits to held-out frame scores; `fixed`: `fixedThreshold`. */
     thresholdMode: 'eer' | 'fixed';
     fixedThreshold: number;
     /** Median smoothing of column scores (columns, odd; 1 = none). */

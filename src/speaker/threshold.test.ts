@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Rng } from '../core/rng.js';
 import { UsageError } from '../core/errors.js';
-import { equalErrorThreshold } from './threshold.js';
+import { equalErrorThreshold, gaussianEqualErrorThreshold } from './threshold.js';
 
 describe('equalErrorThreshold', () => {
   it('separable scores: zero error, threshold between the classes', () => {
@@ -29,5 +29,17 @@ describe('equalErrorThreshold', () => {
   });
   it('needs both classes', () => {
     assert.throws(() => equalErrorThreshold([], [1]), UsageError);
+  });
+
+  it('normal fits: agrees with the empirical point on normal scores and stays between separable classes', () => {
+    const rng = new Rng(5);
+    const t = Array.from({ length: 20000 }, () => 2 + 0.5 * rng.normal());
+    const n = Array.from({ length: 20000 }, () => -1 + rng.normal());
+    const g = gaussianEqualErrorThreshold(t, n);
+    const e = equalErrorThreshold(t, n);
+    assert.ok(Math.abs(g.threshold - e.threshold) < 0.03, `${g.threshold} vs ${e.threshold}`);
+    assert.ok(Math.abs(g.threshold - 1) < 0.03 && Math.abs(g.eer - 0.0228) < 0.002, JSON.stringify(g)); // (2·1 + -1·0.5)/1.5 = 1, Φ(-2)
+    const sep = gaussianEqualErrorThreshold([0.97, 0.99, 1], [0.1, 0.3, 0.2, 0.5]);
+    assert.ok(sep.threshold > 0.5 && sep.threshold < 0.97, String(sep.threshold));
   });
 });

@@ -19,7 +19,7 @@ import { EmbeddingMemory } from './memory.js';
 import { loadPowerMel, melCenters } from './power-mel.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, SpeakerModel } from './speaker-model.js';
 import { SpeechGate } from './speech-gate.js';
-import { equalErrorThreshold } from './threshold.js';
+import { equalErrorThreshold, gaussianEqualErrorThreshold } from './threshold.js';
 import { trainEmbedding, type FrameSet } from './trainer.js';
 import { VERSION } from '../version.js';
 
@@ -243,9 +243,13 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
     // speech only: non-speech is the gate's job at detection time
     heldN = concat([othersHeld, augmented(othersHeld, heldBank, size, hr)], size);
   }
-  const eq = heldT.count > 0 && heldN.count > 0 ? equalErrorThreshold(model.score(embed(heldT)), model.score(embed(heldN))) : { threshold: cfg.detect.fixedThreshold, eer: Number.NaN };
-  if (heldT.count === 0 || heldN.count === 0) warn('too little audio to hold out frames for validation; using the fixed threshold');
-  model.meta.threshold = cfg.detect.thresholdMode === 'eer' && Number.isFinite(eq.eer) ? eq.threshold : cfg.detect.fixedThreshold;
+  const enough = heldT.count >= 2 && heldN.count >= 2;
+  const tScores = enough ? model.score(embed(heldT)) : new Float32Array(0);
+  const nScores = enough ? model.score(embed(heldN)) : new Float32Array(0);
+  const eq = enough ? equalErrorThreshold(tScores, nScores) : { threshold: cfg.detect.fixedThreshold, eer: Number.NaN };
+  const geq = enough ? gaussianEqualErrorThreshold(tScores, nScores) : eq;
+  if (!enough) warn('too little audio to hold out frames for validation; using the fixed threshold');
+  model.meta.threshold = cfg.detect.thresholdMode === 'eer' && enough ? geq.threshold : cfg.detect.fixedThreshold;
   model.meta.training = {
     targetSeconds: target.speechSeconds,
     targetFrames: target.count,
@@ -254,7 +258,7 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
     seconds: (performance.now() - t0) / 1000,
     finalLoss: log.finalLoss,
     miningFrom: log.miningFrom,
-    heldOut: { targetFrames: heldT.count, nonTargetFrames: heldN.count, eer: eq.eer, eerThreshold: eq.threshold },
+    heldOut: { targetFrames: heldT.count, nonTargetFrames: heldN.count, eer: eq.eer, eerThreshold: eq.threshold, gaussianEer: geq.eer, gaussianEerThreshold: geq.threshold },
     warnings,
   };
   return model;

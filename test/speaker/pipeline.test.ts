@@ -46,7 +46,7 @@ describe('speaker pipeline', () => {
     assert.equal(meta.config.audio.sampleRate, 22050);
     assert.equal(meta.config.preset, 'default');
     assert.ok(Number.isFinite(meta.threshold));
-    assert.equal(meta.threshold, meta.training.heldOut.eerThreshold);
+    assert.equal(meta.threshold, meta.training.heldOut.gaussianEerThreshold);
     assert.ok(meta.training.heldOut.targetFrames > 0 && meta.training.heldOut.nonTargetFrames > 0);
   });
 
