@@ -146,4 +146,11 @@ describe('speaker pipeline', () => {
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /no-such\.wav: no such file/);
   });
+
+  it('the demo step runs on the bundled example and writes the report', () => {
+    const r = leanml(['demo', '--only', 'speaker']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /detected [1-9]\d* segment\(s\)/);
+    assert.match(r.stdout, /timeline report .*speaker-report\.html/);
+  });
 });
