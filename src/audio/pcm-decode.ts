@@ -13,6 +13,8 @@ export interface SampleLayout {
   channels: number;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 let MULAW: Float32Array | null = null;
 let ALAW: Float32Array | null = null;
 
@@ -52,6 +54,24 @@ export function decodeFrames(bytes: Uint8Array, layout: SampleLayout, frames: nu
   const C = layout.channels;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { sampleFormat: fmt, bitsPerSample: bits } = layout;
+  // Typed-array views are several times faster than DataView reads, where alignment allows.
+  const aligned = LITTLE_ENDIAN && bytes.byteOffset % (bits / 8) === 0 && bits >= 16;
+  if (aligned && fmt === 'pcm' && bits === 16) {
+    const v = new Int16Array(bytes.buffer, bytes.byteOffset, frames * C);
+    for (let c = 0; c < C; c++) {
+      const o = out[c]!;
+      for (let i = 0, p = c; i < frames; i++, p += C) o[outOffset + i] = v[p]! / 32768;
+    }
+    return;
+  }
+  if (aligned && fmt === 'float' && bits === 32) {
+    const v = new Float32Array(bytes.buffer, bytes.byteOffset, frames * C);
+    for (let c = 0; c < C; c++) {
+      const o = out[c]!;
+      for (let i = 0, p = c; i < frames; i++, p += C) o[outOffset + i] = v[p]!;
+    }
+    return;
+  }
   for (let c = 0; c < C; c++) {
     const o = out[c]!;
     if (fmt === 'pcm' && bits === 16) {

@@ -8,7 +8,7 @@
  * `Resampler` does the same computation on a stream of chunks, so a long recording is
  * resampled with bounded memory and the same result as the one-shot `resample`.
  */
-import { UsageError } from '../core/errors.js';
+import { LimitError, UsageError } from '../core/errors.js';
 
 /** Options of `resample`, named after torchaudio's. */
 export interface ResampleOptions {
@@ -29,18 +29,23 @@ interface SincKernel {
   phases: number;
   width: number;
   taps: number;
-  /** (phases, taps), row-major. */
-  weights: Float32Array;
-  /** Per phase, the first and one-past-last non-zero tap (the clamped tails are exact zeros). */
+  /** Per phase j, the first tap of `rows[j]`; taps outside `[lo[j], lo[j] + rows[j].length)` are skipped. */
   lo: Int32Array;
-  hi: Int32Array;
+  /** Per phase, its taps within the sinc's support (float32 values held as float64). */
+  rows: Float64Array[];
 }
 
 function checkRate(name: string, v: number): void {
   if (!Number.isSafeInteger(v) || v <= 0) throw new UsageError(`resample: ${name} must be a positive integer number of Hz, got ${v}`);
 }
 
-/** Builds the kernel as torchaudio's `_get_sinc_resample_kernel` does (sinc_interp_hann). */
+/**
+ * Builds the kernel as torchaudio's `_get_sinc_resample_kernel` does (sinc_interp_hann), but
+ * only where |t| < lowpassFilterWidth: torchaudio clamps t there, and its float32 window
+ * cos²(π/2) leaves ~1e-23 — far below float32 resolution of any output — so those taps are
+ * skipped. That keeps the kernel small (about 2·width taps per phase) for any rate pair, where
+ * torchaudio's dense (phases, 2·width + orig) kernel can take gigabytes (44,100 → 22,051 Hz).
+ */
 function sincKernel(from: number, to: number, lowpassFilterWidth: number, rolloff: number): SincKernel {
   const g = gcd(from, to);
   const orig = from / g;
@@ -48,36 +53,42 @@ function sincKernel(from: number, to: number, lowpassFilterWidth: number, rollof
   const baseFreq = Math.min(orig, phases) * rolloff;
   const width = Math.ceil((lowpassFilterWidth * orig) / baseFreq);
   const taps = 2 * width + orig;
-  const weights = new Float32Array(phases * taps);
+  const support = (lowpassFilterWidth * orig) / baseFreq;
+  if (phases * (2 * support + 3) > 1 << 27) {
+    throw new LimitError(`resample: ${from} -> ${to} Hz reduces to ${orig}:${phases}, whose kernel would need ${Math.round(phases * 2 * support)} coefficients; pick rates with a larger common divisor`);
+  }
   const lo = new Int32Array(phases);
-  const hi = new Int32Array(phases);
+  const rows: Float64Array[] = [];
   // torchaudio builds the kernel in the waveform's dtype (float32); each step is rounded the
   // same way so that our kernel is torchaudio's to the last bit or two.
   const f = Math.fround;
   const base32 = f(baseFreq);
   const pi32 = f(Math.PI);
   const scale32 = f(baseFreq / orig);
+  const row = new Float64Array(Math.ceil(2 * support) + 4);
   for (let j = 0; j < phases; j++) {
-    let first = taps;
-    let last = -1;
+    const centre = width + (orig * j) / phases;
+    const kMin = Math.max(0, Math.floor(centre - support) - 1);
+    const kMax = Math.min(taps - 1, Math.ceil(centre + support) + 1);
+    let first = -1;
+    let n = 0;
     const phase = f(-j / phases);
-    for (let k = 0; k < taps; k++) {
-      let t = f(f(phase + f((k - width) / orig)) * base32);
-      t = Math.max(-lowpassFilterWidth, Math.min(lowpassFilterWidth, t));
+    for (let k = kMin; k <= kMax; k++) {
+      const t = f(f(phase + f((k - width) / orig)) * base32);
+      if (!(Math.abs(t) < lowpassFilterWidth)) {
+        if (first >= 0) break;
+        continue;
+      }
+      if (first < 0) first = k;
       const c = f(Math.cos(f(f(f(t * pi32) / lowpassFilterWidth) / 2)));
       const window = f(c * c);
       const x = f(t * pi32);
-      const w = f((x === 0 ? 1 : f(f(Math.sin(x)) / x)) * f(window * scale32));
-      weights[j * taps + k] = w;
-      if (Math.fround(w) !== 0) {
-        if (first === taps) first = k;
-        last = k;
-      }
+      row[n++] = f((x === 0 ? 1 : f(f(Math.sin(x)) / x)) * f(window * scale32));
     }
-    lo[j] = first === taps ? 0 : first;
-    hi[j] = last + 1;
+    lo[j] = Math.max(first, 0);
+    rows.push(row.slice(0, n));
   }
-  return { orig, phases, width, taps, weights, lo, hi };
+  return { orig, phases, width, taps, lo, rows };
 }
 
 /**
@@ -147,7 +158,7 @@ export class Resampler {
   }
 
   private run(final: boolean): Float32Array {
-    const { orig, phases, taps, weights, lo, hi } = this.k!;
+    const { orig, phases, taps, lo } = this.k!;
     const pEnd = this.pStart + this.pLen;
     // Block b reads P[b*orig, b*orig + taps); it is ready once those are in (zeros included at the end).
     let lastBlock = Math.floor((pEnd - taps) / orig); // inclusive
@@ -159,17 +170,7 @@ export class Resampler {
     const nBlocks = Math.max(0, lastBlock - this.nextBlock + 1);
     const count = Math.max(0, Math.min(nBlocks * phases, limit - this.emitted));
     const out = new Float32Array(count);
-    const buf = this.buf;
-    let o = 0;
-    for (let b = this.nextBlock; o < count; b++) {
-      const base = b * orig - this.pStart;
-      for (let j = 0; j < phases && o < count; j++) {
-        const row = j * taps;
-        let acc = 0;
-        for (let t = lo[j]!, end = hi[j]!; t < end; t++) acc += weights[row + t]! * buf[base + t]!;
-        out[o++] = acc;
-      }
-    }
+    polyphase(this.buf, this.nextBlock * orig - this.pStart, orig, this.k!.rows, lo, out);
     this.nextBlock += nBlocks;
     this.emitted += count;
     // Keep only what later blocks read.
@@ -180,6 +181,25 @@ export class Resampler {
       this.pStart += keepFrom;
     }
     return out;
+  }
+}
+
+/**
+ * The hot loop: `out.length` outputs, phase after phase, block after block; block b (counted from
+ * the first output) reads `buf[first + b*orig + lo[j] ...]`.
+ */
+function polyphase(buf: Float32Array, first: number, orig: number, rows: Float64Array[], lo: Int32Array, out: Float32Array): void {
+  const phases = rows.length;
+  const count = out.length;
+  let o = 0;
+  for (let base = first; o < count; base += orig) {
+    for (let j = 0; j < phases && o < count; j++) {
+      const w = rows[j]!;
+      const off = base + lo[j]!;
+      let acc = 0;
+      for (let t = 0; t < w.length; t++) acc += w[t]! * buf[off + t]!;
+      out[o++] = acc;
+    }
   }
 }
 

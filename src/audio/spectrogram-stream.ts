@@ -7,7 +7,7 @@
  *
  * Legend: N = nFft, F = N/2 + 1 frequency bins, H = hop length.
  */
-import { UsageError } from '../core/errors.js';
+import { ShapeError, UsageError } from '../core/errors.js';
 import { hannWindow } from './hann-window.js';
 import { RealFft } from './real-fft.js';
 
@@ -126,10 +126,10 @@ export class SpectrogramStream {
     const L = this.received;
     const half = Math.floor(this.opts.nFft / 2);
     if (this.opts.center && this.opts.padMode === 'reflect' && L <= half) {
-      throw new UsageError(`spectrogram: ${source} has ${L} samples, too short for reflect padding of nFft/2 = ${half}; use padMode 'constant' or a smaller nFft`);
+      throw new ShapeError(`spectrogram: ${source} has ${L} samples, too short for reflect padding of nFft/2 = ${half}; use padMode 'constant' or a smaller nFft`);
     }
     if (!this.opts.center && L < this.opts.nFft) {
-      throw new UsageError(`spectrogram: ${source} has ${L} samples, fewer than nFft = ${this.opts.nFft} (center is off)`);
+      throw new ShapeError(`spectrogram: ${source} has ${L} samples, fewer than nFft = ${this.opts.nFft} (center is off)`);
     }
     this.run(sink, L);
   }

@@ -20,9 +20,12 @@ import {
 const DIR = 'test/fixtures/audio';
 /** Decoding is exact arithmetic (integer / 2^(bits-1)), so only float32 rounding is allowed. */
 const DECODE_ATOL = 1e-7;
-/** Resampling: max abs error <= 1e-5 x the signal's peak (torchaudio's float32 conv1d vs our float64 sums). */
-const RESAMPLE_REL = 1e-5;
-/** Mel (and filter banks): max abs error <= 1e-5 x the spectrogram's max. */
+/**
+ * Resampling: max abs error <= 2e-6 x the signal's peak (measured <= 5e-7: the kernel is rounded
+ * as torchaudio rounds it; what is left is its float32 conv1d sums vs our float64 ones).
+ */
+const RESAMPLE_REL = 2e-6;
+/** Mel (and filter banks): max abs error <= 1e-5 x the spectrogram's max (measured <= 7e-6; torch's FFT is float32). */
 const MEL_REL = 1e-5;
 /**
  * Logs: torch's float32 FFT leaves noise of ~1e-7 x a frame's peak in its quietest bins (ours is

@@ -69,9 +69,11 @@ export function parseWavHeader(file: BinaryFile): WavHeader {
   if (!isWavMagic(head)) throw new FormatError(`${path}: not a WAV file (starts with '${riff.replace(/[^\x20-\x7e]/g, '?')}', expected 'RIFF....WAVE')`);
   const container = riff as WavHeader['container'];
   const view = new DataView(head.buffer);
-  // The RIFF size is often wrong (streamed writers leave 0 or 0xFFFFFFFF); the file size bounds the walk.
+  // The RIFF size is often wrong (streamed writers leave 0 or 0xFFFFFFFF, others count wrongly),
+  // so the file size bounds the walk; bytes past the RIFF size may be junk (an appended ID3 tag).
   const riffSize = view.getUint32(4, true);
-  const end = riffSize >= 4 && riffSize + 8 <= file.size && container === 'RIFF' ? riffSize + 8 : file.size;
+  const riffEnd = riffSize >= 4 && container === 'RIFF' ? riffSize + 8 : file.size;
+  const end = file.size;
 
   let ds64Data: number | null = null;
   let fmt: Uint8Array | null = null;
@@ -83,6 +85,7 @@ export function parseWavHeader(file: BinaryFile): WavHeader {
   while (pos + 8 <= end) {
     file.read(pos, 8, idBuf);
     let id = fourcc(idBuf);
+    if (!plausibleId(idBuf) && pos >= riffEnd) break; // junk after the RIFF body
     if (!plausibleId(idBuf) && pos > 12) {
       // A writer that skipped the pad byte after an odd-sized chunk: the id starts one byte earlier.
       file.read(pos - 1, 8, idBuf);

@@ -4,6 +4,10 @@
  */
 import type { DemoStep } from './index.js';
 import { coreStep } from './core-step.js';
+import { linearStep } from './linear-step.js';
+import { fasttextStep } from './fasttext-step.js';
+import { audioStep } from './audio-step.js';
+import { nnStep } from './nn-step.js';
 import { speakerStep } from './speaker-step.js';
 
-export const DEMO_STEPS: DemoStep[] = [coreStep, speakerStep];
+export const DEMO_STEPS: DemoStep[] = [coreStep, linearStep, fasttextStep, audioStep, nnStep, speakerStep];

@@ -13,6 +13,11 @@ function checkWindow(op: string, kernelSize: number, stride: number): void {
   if (!Number.isInteger(stride) || stride < 1) throw new UsageError(`${op}: stride must be a positive integer, got ${stride}`);
 }
 
+/** (1, L', 1) int32: the input position where each window starts. */
+function windowStarts(lo: number, kernelSize: number): tf.Tensor3D {
+  return tf.tensor3d(Int32Array.from({ length: lo }, (_, i) => i * kernelSize), [1, lo, 1], 'int32');
+}
+
 /**
  * Max pooling over L, as `torch.nn.MaxPool1d(kernelSize, stride)` (stride defaults to the kernel size).
  *
@@ -74,7 +79,7 @@ export function maxPool1dWithIndices(x: tf.Tensor3D, kernelSize: number): { valu
     // One-hot selection keeps the gradient on the argmax only (tf.max would split it among ties).
     const sel = tf.transpose(tf.oneHot(arg, kernelSize), [0, 1, 3, 2]); // (N, L', K, C)
     const values = tf.sum(tf.mul(windows, sel), 2) as tf.Tensor3D;
-    const offsets = tf.reshape(tf.mul(tf.range(0, lo, 1, 'int32'), kernelSize), [1, lo, 1]);
+    const offsets = windowStarts(lo, kernelSize);
     const indices = tf.add(arg, offsets) as tf.Tensor3D;
     return { values, indices };
   });
@@ -94,7 +99,7 @@ export function maxUnpool1d(values: tf.Tensor3D, indices: tf.Tensor3D, kernelSiz
   const outLen = opts.outputLength ?? lo * kernelSize;
   if (outLen < lo * kernelSize) throw new ShapeError(`maxUnpool1d: outputLength ${outLen} is shorter than ${lo * kernelSize}`);
   return tf.tidy(() => {
-    const offsets = tf.reshape(tf.mul(tf.range(0, lo, 1, 'int32'), kernelSize), [1, lo, 1]);
+    const offsets = windowStarts(lo, kernelSize);
     // Position inside the window; an index outside its own window cannot come from this pool.
     const within = tf.sub(tf.cast(indices, 'int32'), offsets) as tf.Tensor3D;
     const sel = tf.transpose(tf.oneHot(within, kernelSize), [0, 1, 3, 2]); // (N, L', K, C)

@@ -37,3 +37,22 @@ export function expectNoLeak(what: string, fn: () => tf.TensorContainer | void):
 export function values(t: tf.Tensor): Float32Array {
   return Float32Array.from(t.dataSync() as ArrayLike<number>);
 }
+
+/** Loss value and gradients of every trainable parameter of `m`, in PyTorch names and layouts. */
+export function torchGrads(m: import('./module.js').Module, loss: () => tf.Scalar): { loss: number; grads: Record<string, Float32Array> } {
+  const params = m.namedParameters().filter(([, p]) => p.variable.trainable);
+  const { value, grads } = tf.variableGrads(loss, params.map(([, p]) => p.variable));
+  const out: Record<string, Float32Array> = {};
+  for (const [name, p] of params) {
+    const g = grads[p.variable.name]!;
+    out[name] = tf.tidy(() => values(p.perm ? tf.transpose(g, p.perm) : g));
+  }
+  const lossValue = value.dataSync()[0]!;
+  tf.dispose([value, ...Object.values(grads)]);
+  return { loss: lossValue, grads: out };
+}
+
+/** A tensor from a fixture entry (float32 or int32 as stored). */
+export function fromFixture(t: { data: ArrayLike<number>; shape: number[] }, dtype: 'float32' | 'int32' = 'float32'): tf.Tensor {
+  return tf.tensor(dtype === 'int32' ? Int32Array.from(t.data) : Float32Array.from(t.data), t.shape, dtype);
+}

@@ -109,4 +109,23 @@ describe('wasm kernels', () => {
     seg.dispose();
     expectNoLeak('unsortedSegmentSum', () => tf.tidy(() => tf.unsortedSegmentSum(tf.tensor2d([1, 2], [1, 2]), tf.tensor1d([0], 'int32'), 3)));
   });
+
+  it('GatherV2 row-copy fast path equals the cpu backend; other axes fall back; bad ids throw', async () => {
+    const rng = new Rng(4);
+    const table = randn(rng, 9 * 5);
+    const ids = Int32Array.from([8, 0, 3, 3, 1, 8]);
+    const run = () => tf.tidy(() => {
+      const t = tf.tensor2d(table, [9, 5]);
+      return [values(tf.gather(t, tf.tensor2d(ids, [2, 3], 'int32'))), values(tf.gather(t, tf.tensor1d([4, 0], 'int32'), 1)), values(tf.gather(tf.cast(t, 'int32'), tf.tensor1d(ids, 'int32')))];
+    });
+    await useBackend('wasm');
+    const ours = run();
+    await useBackend('cpu');
+    const ref = run();
+    await useBackend('wasm');
+    ours.forEach((o, i) => expectClose(o, ref[i]!, { atol: 0 }, `gather case ${i}`));
+    const before = tf.memory().numTensors;
+    assert.throws(() => tf.tidy(() => tf.gather(tf.tensor2d(table, [9, 5]), tf.tensor1d([2, 9], 'int32'))), /index 9 at position 1 is not in \[0, 9\)/);
+    assert.equal(tf.memory().numTensors, before);
+  });
 });

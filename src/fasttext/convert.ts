@@ -1,0 +1,158 @@
+/**
+ * @module
+ * `convertToStore`: writes a model as a compact vector store (see `store-format.ts`): the
+ * word vectors computed once and normalised (what neighbour search scans), their norms (to
+ * give back raw vectors), the n-gram matrix for unknown words, all in f32, f16 or int8.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { UsageError } from '../core/errors.js';
+import type { BinModel } from './bin-model.js';
+import { DenseFileMatrix } from './dense-file-matrix.js';
+import { align, dtypeBytes, type Section, type SectionName, STORE_MAGIC, STORE_VERSION, type StoreDtype, type StoreHeader } from './store-format.js';
+import { floatToHalf, type WordMatrix } from './word-search.js';
+
+/** Options of `convertToStore`. */
+export interface ConvertOptions {
+  /** Element type of the word and n-gram matrices (default f32). */
+  dtype?: StoreDtype;
+  /** Called with (rows done, rows total) while writing the n-gram matrix. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Encodes (rows, D) float32 values as `dtype`; int8 also returns one scale per row. */
+export function encodeRows(src: Float32Array, rows: number, dim: number, dtype: StoreDtype): { data: Uint8Array; scales?: Float32Array } {
+  if (dtype === 'f32') return { data: new Uint8Array(src.buffer, src.byteOffset, rows * dim * 4) };
+  if (dtype === 'f16') {
+    const h = new Uint16Array(rows * dim);
+    for (let i = 0; i < h.length; i++) h[i] = floatToHalf(src[i]!);
+    return { data: new Uint8Array(h.buffer) };
+  }
+  const q = new Int8Array(rows * dim);
+  const scales = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let max = 0;
+    for (let j = 0; j < dim; j++) max = Math.max(max, Math.abs(src[r * dim + j]!));
+    const s = max > 0 ? max / 127 : 1;
+    scales[r] = s;
+    for (let j = 0; j < dim; j++) q[r * dim + j] = Math.round(src[r * dim + j]! / s);
+  }
+  return { data: new Uint8Array(q.buffer), scales };
+}
+
+const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/** Writes `model` as a compact store at `outPath`. */
+export function convertToStore(model: BinModel, outPath: string, opts: ConvertOptions = {}): StoreHeader {
+  const dtype = opts.dtype ?? 'f32';
+  if (!['f32', 'f16', 'int8'].includes(dtype)) throw new UsageError(`convert: dtype must be f32, f16 or int8, got '${dtype}'`);
+  const dict = model.dict;
+  const D = model.dim, N = model.nwords;
+  const { matrix, norms } = model.wordMatrixWithNorms();
+  const subwordCounts = new Int32Array(N);
+  for (let i = 0; i < N; i++) subwordCounts[i] = model.subwordCount(i);
+  const words = encodeRows(matrix.data as Float32Array, N, D, dtype);
+  const G = model.input.rows - N;
+  const eb = dtypeBytes(dtype);
+  let output: Float32Array | null = null;
+  if (model.isSupervised) {
+    const om = model.outputMatrix();
+    output = new Float32Array(om.rows * D);
+    for (let r = 0; r < om.rows; r++) om.addRow(output.subarray(r * D, (r + 1) * D), r);
+  }
+
+  // lay out the sections
+  const sections: Partial<Record<SectionName, Section>> = {};
+  const lengths: [SectionName, number][] = [
+    ['blob', dict.blob.byteLength],
+    ['starts', dict.starts.byteLength],
+    ['counts', dict.counts.byteLength],
+    ['table', dict.hashTable.byteLength],
+    ['pruneKeys', dict.pruneKeys.byteLength],
+    ['pruneValues', dict.pruneValues.byteLength],
+    ['norms', norms.byteLength],
+    ['subwordCounts', subwordCounts.byteLength],
+    ['words', N * D * eb],
+    ['wordScales', words.scales ? N * 4 : 0],
+    ['ngrams', G * D * eb],
+    ['ngramScales', dtype === 'int8' ? G * 4 : 0],
+    ['output', output ? output.byteLength : 0],
+  ];
+  const header: StoreHeader = {
+    args: model.args,
+    dtype,
+    nwords: N,
+    nlabels: dict.nlabels,
+    ntokens: dict.ntokens,
+    pruneSize: dict.pruneSize,
+    ngramRows: G,
+    source: { path: model.path, format: model.format },
+    sections: {},
+  };
+  // The header size depends on the offsets it holds: lay out against a generous header bound.
+  const probe = JSON.stringify({ ...header, sections: Object.fromEntries(lengths.map(([n]) => [n, { offset: 1e15, length: 1e15 }])) });
+  let at = align(16 + Buffer.byteLength(probe) + 64);
+  for (const [name, length] of lengths) {
+    sections[name] = { offset: at, length };
+    at = align(at + length);
+  }
+  header.sections = sections as Record<string, Section>;
+  const json = Buffer.from(JSON.stringify(header));
+
+  const fd = openSync(outPath, 'w');
+  try {
+    let pos = 0;
+    const write = (b: Uint8Array) => {
+      let done = 0;
+      while (done < b.byteLength) done += writeSync(fd, b, done, b.byteLength - done, pos + done);
+      pos += b.byteLength;
+    };
+    const pad = (to: number) => {
+      if (to > pos) write(new Uint8Array(to - pos));
+    };
+    const head = new Uint8Array(16);
+    head.set(STORE_MAGIC, 0);
+    new DataView(head.buffer).setUint32(8, STORE_VERSION, true);
+    new DataView(head.buffer).setUint32(12, json.byteLength, true);
+    write(head);
+    write(json);
+    const put = (name: SectionName, data: Uint8Array) => {
+      pad(sections[name]!.offset);
+      write(data);
+    };
+    put('blob', dict.blob);
+    put('starts', bytesOf(dict.starts));
+    put('counts', bytesOf(dict.counts));
+    put('table', bytesOf(dict.hashTable));
+    put('pruneKeys', bytesOf(dict.pruneKeys));
+    put('pruneValues', bytesOf(dict.pruneValues));
+    put('norms', bytesOf(norms));
+    put('subwordCounts', bytesOf(subwordCounts));
+    put('words', words.data);
+    if (words.scales) put('wordScales', bytesOf(words.scales));
+    // n-gram rows, streamed in chunks so a multi-GB matrix never sits in memory
+    pad(sections.ngrams!.offset);
+    const CH = Math.max(1, Math.floor((1 << 24) / (D * 4)));
+    const scales = dtype === 'int8' ? new Float32Array(G) : null;
+    for (let r0 = 0; r0 < G; r0 += CH) {
+      const n = Math.min(CH, G - r0);
+      let rows: Float32Array;
+      if (model.input instanceof DenseFileMatrix) rows = model.input.readRows(N + r0, n);
+      else {
+        rows = new Float32Array(n * D);
+        for (let r = 0; r < n; r++) model.input.addRow(rows.subarray(r * D, (r + 1) * D), N + r0 + r);
+      }
+      const enc = encodeRows(rows, n, D, dtype);
+      write(enc.data);
+      if (scales) scales.set(enc.scales!, r0);
+      opts.onProgress?.(r0 + n, G);
+    }
+    if (scales) put('ngramScales', bytesOf(scales));
+    if (output) put('output', bytesOf(output));
+    pad(at);
+  } finally {
+    closeSync(fd);
+  }
+  return header;
+}
+
+export type { WordMatrix };

@@ -1,0 +1,58 @@
+/**
+ * @module
+ * Formats numbers the way C++ iostreams print them with `std::setprecision(p)` in the default
+ * float field (printf `%.{p}g`): fastText's text output is made of these.
+ */
+
+/**
+ * `x` as `printf("%.{precision}g")` (glibc): shortest of fixed/exponent notation, trailing zeros
+ * removed, two-digit exponent minimum, ties rounded to even on the exact binary value (JS's
+ * `toPrecision` rounds ties up, so exact ties are detected and corrected).
+ */
+export function formatG(x: number, precision: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const neg = x < 0;
+  const a = Math.abs(x);
+  let digits = roundedDigits(a, precision);
+  let exp = digits.exp;
+  let mant = digits.mant; // `precision` significant digits, no dot
+  let s: string;
+  if (exp < -4 || exp >= precision) {
+    let frac = mant.slice(1).replace(/0+$/, '');
+    s = mant[0]! + (frac ? `.${frac}` : '') + 'e' + (exp < 0 ? '-' : '+') + String(Math.abs(exp)).padStart(2, '0');
+  } else if (exp >= 0) {
+    const int = mant.slice(0, exp + 1);
+    const frac = mant.slice(exp + 1).replace(/0+$/, '');
+    s = int + (frac ? `.${frac}` : '');
+  } else {
+    const frac = ('0'.repeat(-exp - 1) + mant).replace(/0+$/, '');
+    s = `0.${frac}`;
+  }
+  return neg ? `-${s}` : s;
+}
+
+function roundedDigits(a: number, p: number): { mant: string; exp: number } {
+  const e = a.toExponential(p - 1); // d.ddddde±x, ties rounded up
+  let [m, ex] = e.split('e') as [string, string];
+  let mant = m.replace('.', '');
+  let exp = Number(ex);
+  // An exact tie (the exact value ends in 5 right after the kept digits) must go to even.
+  const exact = a.toExponential(Math.min(100, p + 60));
+  const [em, eex] = exact.split('e') as [string, string];
+  if (Number(eex) === exp || Number(eex) === exp - 1) {
+    const ed = em.replace('.', '');
+    if (Number(eex) === exp - 1) return { mant, exp }; // rounding carried into a new digit: not a tie of interest
+    const rest = ed.slice(p);
+    if (/^50*$/.test(rest)) {
+      const kept = ed.slice(0, p);
+      if (Number(kept[kept.length - 1]) % 2 === 0) {
+        mant = kept;
+        exp = Number(eex);
+      }
+    }
+  }
+  return { mant, exp };
+}

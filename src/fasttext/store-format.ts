@@ -1,0 +1,71 @@
+/**
+ * @module
+ * Layout of leanml's compact vector store: an 8-byte magic, a format version, a JSON header
+ * naming every section's byte offset and length, then the sections, each starting on a 64-byte
+ * boundary so a whole-file buffer can be viewed as typed arrays without copying.
+ *
+ *   "LMLFTVS\0" | u32 version | u32 header bytes | header JSON | pad | sections...
+ *
+ * Sections: dictionary (blob, starts, counts, hash table, pruned-bucket map), per-word norm
+ * and subword count, the normalised word matrix (N, D) and the n-gram matrix (G, D) in
+ * f32 / f16 / int8 (int8 with one float32 scale per row), and for supervised models the
+ * output matrix (L, D) in f32.
+ */
+import type { FastTextArgs } from './args.js';
+
+export const STORE_MAGIC = new Uint8Array([0x4c, 0x4d, 0x4c, 0x46, 0x54, 0x56, 0x53, 0x00]); // "LMLFTVS\0"
+export const STORE_VERSION = 1;
+export const STORE_ALIGN = 64;
+
+/** Element type of the store's matrices. */
+export type StoreDtype = 'f32' | 'f16' | 'int8';
+
+/** Where a section lives: byte offset and length. */
+export interface Section {
+  offset: number;
+  length: number;
+}
+
+/** The JSON header of a store. */
+export interface StoreHeader {
+  args: FastTextArgs;
+  dtype: StoreDtype;
+  nwords: number;
+  nlabels: number;
+  ntokens: number;
+  pruneSize: number;
+  /** Rows of the n-gram matrix (bucket, or the kept buckets of a pruned model). */
+  ngramRows: number;
+  /** What the store was converted from. */
+  source: { path: string; format: string };
+  sections: Record<string, Section>;
+}
+
+/** Names of the sections, with their element byte size. */
+export const SECTION_TYPES = {
+  blob: 1,
+  starts: 4,
+  counts: 8,
+  table: 4,
+  pruneKeys: 4,
+  pruneValues: 4,
+  norms: 4,
+  subwordCounts: 4,
+  words: 0, // dtype
+  wordScales: 4,
+  ngrams: 0, // dtype
+  ngramScales: 4,
+  output: 4,
+} as const;
+
+export type SectionName = keyof typeof SECTION_TYPES;
+
+/** Bytes per element of `dtype`. */
+export function dtypeBytes(dtype: StoreDtype): number {
+  return dtype === 'f32' ? 4 : dtype === 'f16' ? 2 : 1;
+}
+
+/** `n` rounded up to the alignment. */
+export function align(n: number): number {
+  return Math.ceil(n / STORE_ALIGN) * STORE_ALIGN;
+}

@@ -1,0 +1,39 @@
+/**
+ * @module
+ * Input formats, and guessing one from a line when `--format auto`.
+ */
+import { UsageError } from '../core/errors.js';
+import { parseFastText } from './parse-fasttext.js';
+import { parseLibsvm } from './parse-libsvm.js';
+import { parseVw } from './parse-vw.js';
+import type { ParsedLine } from './parsed-line.js';
+
+export type InputFormat = 'fasttext' | 'vw' | 'libsvm';
+export const INPUT_FORMATS: readonly InputFormat[] = ['fasttext', 'vw', 'libsvm'];
+
+/** Checks a format name (`auto` allowed when `allowAuto`). */
+export function checkFormat(f: string, allowAuto: boolean): InputFormat | 'auto' {
+  if ((allowAuto && f === 'auto') || (INPUT_FORMATS as readonly string[]).includes(f)) return f as InputFormat | 'auto';
+  throw new UsageError(`format must be ${allowAuto ? 'auto, ' : ''}${INPUT_FORMATS.join(', ')}; got '${f}'`);
+}
+
+/**
+ * Guesses the format of a data line: `__label__` tokens mean fastText; a `|` means Vowpal
+ * Wabbit; `label index:value ...` means libsvm; anything else is read as fastText text.
+ */
+export function detectFormat(line: string, labelPrefix = '__label__'): InputFormat {
+  const tokens = line.trim().split(/\s+/);
+  if (labelPrefix && tokens.some((t) => t.startsWith(labelPrefix))) return 'fasttext';
+  if (line.includes('|')) return 'vw';
+  const rest = tokens[0]?.includes(':') ? tokens : tokens.slice(1);
+  if (rest.length > 0 && rest.every((t) => /^[^:\s]+:[-+.\deE]+$/.test(t))) return 'libsvm';
+  return 'fasttext';
+}
+
+/** The parser of a format, as one signature: fills `out`, returns null or what is wrong. */
+export function parserFor(format: InputFormat, labelPrefix: string): (buf: Buffer, start: number, end: number, out: ParsedLine) => string | null {
+  if (format === 'vw') return parseVw;
+  if (format === 'libsvm') return parseLibsvm;
+  const prefix = Buffer.from(labelPrefix, 'utf8');
+  return (buf, start, end, out) => parseFastText(buf, start, end, out, prefix);
+}

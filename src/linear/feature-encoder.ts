@@ -1,0 +1,327 @@
+/**
+ * @module
+ * Turns a parsed line into a sparse vector of (slot, value): each feature is hashed into
+ * 2^bits slots or looked up exactly by name; word n-grams and namespace crosses are built on
+ * the fly; a bias feature is added; repeated slots are merged so every slot appears once.
+ *
+ * Legend: F = features on the line, N = encoded entries (features + n-grams + crosses + bias).
+ * Names in lookup mode: `token` (default namespace), `ns^token`, `a b` (n-gram), `x*y` (cross).
+ */
+import { UsageError } from '../core/errors.js';
+import { FeatureLookup } from './feature-lookup.js';
+import { crossHash, murmur3, ngramHash } from './murmur-hash.js';
+import { DEFAULT_NAMESPACE, type ParsedLine } from './parsed-line.js';
+
+/** How features become slots. Stored in the model; fixed once training starts. */
+export interface FeatureConfig {
+  /** `lookup`: exact names, ids grow as features appear; `hash`: 2^bits slots, no names kept. */
+  mode: 'lookup' | 'hash';
+  /** log2 of the number of slots in hash mode. */
+  bits: number;
+  /** Longest word n-gram (1 = tokens only) built from consecutive features of a namespace. */
+  ngrams: number;
+  /** Namespace pairs to cross, by first character (`['ab']` crosses namespaces a* with b*). */
+  interactions: string[];
+  /** Whether a constant bias feature is added. */
+  bias: boolean;
+  /** Lookup mode: the most distinct features kept; later new features are ignored (bounded memory). */
+  maxFeatures: number;
+  /** Repeated features: `count` sums their values; `log` maps a sum v to sign(v)·log(1+|v|); `binary` keeps 1. */
+  repeats: 'count' | 'log' | 'binary';
+  /** Scale each example (bias excluded) to unit L2 norm. */
+  unitNorm: boolean;
+}
+
+export const DEFAULT_FEATURES: FeatureConfig = { mode: 'lookup', bits: 22, ngrams: 1, interactions: [], bias: true, maxFeatures: 1 << 24, repeats: 'count', unitNorm: true };
+
+/** The lookup key of the bias feature: starts with a NUL byte, which whitespace tokens in text never are alone. */
+export const BIAS_KEY = Buffer.from('\u0000bias', 'latin1');
+const BIAS_HASH = murmur3(BIAS_KEY, 0, BIAS_KEY.length, 0);
+
+/** Checks a feature configuration; throws UsageError naming the bad field. */
+export function validateFeatureConfig(c: FeatureConfig): void {
+  if (c.mode !== 'lookup' && c.mode !== 'hash') throw new UsageError(`features: mode must be lookup or hash, got '${String(c.mode)}'`);
+  if (!Number.isInteger(c.bits) || c.bits < 1 || c.bits > 30) throw new UsageError(`features: bits must be an integer in [1, 30], got ${c.bits}`);
+  if (!Number.isInteger(c.ngrams) || c.ngrams < 1 || c.ngrams > 8) throw new UsageError(`features: ngrams must be an integer in [1, 8], got ${c.ngrams}`);
+  for (const q of c.interactions) if (q.length !== 2) throw new UsageError(`features: each interaction is two namespace characters (like 'ab'), got '${q}'`);
+  if (c.repeats !== 'count' && c.repeats !== 'log' && c.repeats !== 'binary') throw new UsageError(`features: repeats must be count, log or binary, got '${String(c.repeats)}'`);
+  if (typeof c.unitNorm !== 'boolean') throw new UsageError('features: unitNorm must be a boolean');
+  if (!Number.isInteger(c.maxFeatures) || c.maxFeatures < 1 || c.maxFeatures > 1 << 30) throw new UsageError(`features: maxFeatures must be in [1, 2^30], got ${c.maxFeatures}`);
+}
+
+/** Encodes parsed lines into (slot, value) lists; one instance per model, scratch reused. */
+export class FeatureEncoder {
+  readonly config: FeatureConfig;
+  /** Lookup mode only. */
+  readonly lookup: FeatureLookup | null;
+  /** Encoded example: slots idx[0, n), values val[0, n). */
+  idx = new Int32Array(256);
+  val = new Float32Array(256);
+  n = 0;
+  /** Lookup mode: new features ignored because maxFeatures was reached. */
+  dropped = 0;
+
+  private readonly mask: number;
+  private readonly crossA: Int32Array;
+  private readonly crossB: Int32Array;
+  // per line feature hash, weighted value, key range (lookup): (F)
+  private fh = new Uint32Array(64);
+  private fv = new Float32Array(64);
+  private keyStart = new Int32Array(64);
+  private keyEnd = new Int32Array(64);
+  private keys = Buffer.alloc(4096);
+  private keysUsed = 0;
+  // small open-addressing table merging repeated slots: slot -> position in idx
+  private dedupSlot = new Int32Array(512);
+  private dedupPos = new Int32Array(512);
+  private dedupGen = new Int32Array(512);
+  private gen = 0;
+
+  constructor(config: FeatureConfig, lookup?: FeatureLookup) {
+    validateFeatureConfig(config);
+    this.config = { ...config, interactions: [...config.interactions] };
+    this.mask = config.mode === 'hash' ? (1 << config.bits) - 1 : 0;
+    this.crossA = Int32Array.from(config.interactions, (q) => q.charCodeAt(0));
+    this.crossB = Int32Array.from(config.interactions, (q) => q.charCodeAt(1));
+    if (config.mode === 'lookup') {
+      this.lookup = lookup ?? new FeatureLookup();
+      if (this.lookup.size === 0) this.lookup.add(BIAS_KEY, 0, BIAS_KEY.length, BIAS_HASH);
+    } else {
+      this.lookup = null;
+    }
+  }
+
+  /** Number of weight slots the encoded ids can reach (grows in lookup mode). */
+  get slots(): number {
+    return this.lookup ? this.lookup.size : 1 << this.config.bits;
+  }
+
+  /** The readable name of a slot: the feature name (lookup) or `#slot` (hash). */
+  slotName(slot: number): string {
+    if (!this.lookup) return `#${slot}`;
+    return slot === 0 ? '<bias>' : this.lookup.name(slot);
+  }
+
+  /**
+   * Encodes `line` into idx/val/n. `grow`: in lookup mode, unseen features get new ids
+   * (training); otherwise they are skipped (prediction).
+   */
+  encode(line: ParsedLine, grow: boolean): number {
+    this.n = 0;
+    if (++this.gen === 0x7fffffff) {
+      this.dedupGen.fill(0);
+      this.gen = 1;
+    }
+    if (line.n > this.fh.length) this.growLineScratch(line.n);
+    const lookupMode = this.lookup !== null;
+    // n-grams and crosses are named after their parts' keys, so keep those
+    const keepKeys = this.config.ngrams > 1 || this.crossA.length > 0;
+    if (lookupMode) this.keysUsed = 0;
+    const buf = line.buf;
+    for (let s = 0; s < line.nsCount; s++) {
+      const named = line.nsChar[s] !== DEFAULT_NAMESPACE || line.nsEnd[s]! > line.nsStart[s]!;
+      const seed = named ? murmur3(buf, line.nsStart[s]!, line.nsEnd[s]!, 0) : 0;
+      const w = line.nsWeight[s]!;
+      for (let f = line.nsFirst[s]!; f < line.nsLast[s]!; f++) {
+        const h = line.hashed && !named ? line.hash[f]! >>> 0 : murmur3(buf, line.tokStart[f]!, line.tokEnd[f]!, seed);
+        const v = line.value[f]! * w;
+        this.fh[f] = h;
+        this.fv[f] = v;
+        if (!lookupMode) {
+          this.push(h & this.mask, v);
+        } else {
+          if (!named && !keepKeys) {
+            // the key is the token itself: look it up in place
+            this.pushKey(buf, line.tokStart[f]!, line.tokEnd[f]!, h, v, grow);
+            continue;
+          }
+          const ks = this.keysUsed;
+          if (named) {
+            this.appendKey(buf, line.nsStart[s]!, line.nsEnd[s]!);
+            this.appendByte(94); // ^
+          }
+          this.appendKey(buf, line.tokStart[f]!, line.tokEnd[f]!);
+          this.keyStart[f] = ks;
+          this.keyEnd[f] = this.keysUsed;
+          const kh = named ? murmur3(this.keys, ks, this.keysUsed, 0) : h;
+          this.pushKey(this.keys, ks, this.keysUsed, kh, v, grow);
+        }
+      }
+    }
+    if (this.config.ngrams > 1) this.encodeNgrams(line, grow);
+    if (this.crossA.length > 0) this.encodeCrosses(line, grow);
+    if (this.config.repeats !== 'count' || this.config.unitNorm) this.transformValues();
+    if (this.config.bias) this.push(lookupMode ? 0 : BIAS_HASH & this.mask, 1);
+    return this.n;
+  }
+
+  private transformValues(): void {
+    const val = this.val;
+    const n = this.n;
+    if (this.config.repeats === 'log') {
+      for (let i = 0; i < n; i++) {
+        const v = val[i]!;
+        val[i] = v >= 0 ? Math.log1p(v) : -Math.log1p(-v);
+      }
+    } else if (this.config.repeats === 'binary') {
+      for (let i = 0; i < n; i++) val[i] = val[i]! > 0 ? 1 : val[i]! < 0 ? -1 : 0;
+    }
+    if (this.config.unitNorm) {
+      let ss = 0;
+      for (let i = 0; i < n; i++) ss += val[i]! * val[i]!;
+      if (ss > 0) {
+        const inv = 1 / Math.sqrt(ss);
+        for (let i = 0; i < n; i++) val[i] *= inv;
+      }
+    }
+  }
+
+  private encodeNgrams(line: ParsedLine, grow: boolean): void {
+    const lookupMode = this.lookup !== null;
+    for (let s = 0; s < line.nsCount; s++) {
+      const last = line.nsLast[s]!;
+      for (let f = line.nsFirst[s]!; f < last; f++) {
+        let h = this.fh[f]!;
+        let v = this.fv[f]!;
+        for (let g = 1; g < this.config.ngrams && f + g < last; g++) {
+          h = ngramHash(h, this.fh[f + g]!);
+          v *= this.fv[f + g]!;
+          if (!lookupMode) {
+            this.push(h & this.mask, v);
+          } else {
+            // key: the tokens' keys joined by single spaces
+            const ks = this.keysUsed;
+            for (let k = 0; k <= g; k++) {
+              if (k > 0) this.appendByte(32);
+              this.appendKey(this.keys, this.keyStart[f + k]!, this.keyEnd[f + k]!);
+            }
+            this.pushKey(this.keys, ks, this.keysUsed, murmur3(this.keys, ks, this.keysUsed, 0), v, grow);
+            this.keysUsed = ks;
+          }
+        }
+      }
+    }
+  }
+
+  private encodeCrosses(line: ParsedLine, grow: boolean): void {
+    const lookupMode = this.lookup !== null;
+    for (let q = 0; q < this.crossA.length; q++) {
+      for (let s1 = 0; s1 < line.nsCount; s1++) {
+        if (line.nsChar[s1] !== this.crossA[q]) continue;
+        for (let s2 = 0; s2 < line.nsCount; s2++) {
+          if (line.nsChar[s2] !== this.crossB[q]) continue;
+          for (let i = line.nsFirst[s1]!; i < line.nsLast[s1]!; i++) {
+            // within one namespace, each unordered pair once
+            const j0 = s1 === s2 ? i + 1 : line.nsFirst[s2]!;
+            for (let j = j0; j < line.nsLast[s2]!; j++) {
+              const v = this.fv[i]! * this.fv[j]!;
+              if (!lookupMode) {
+                this.push(crossHash(this.fh[i]!, this.fh[j]!) & this.mask, v);
+              } else {
+                const ks = this.keysUsed;
+                this.appendKey(this.keys, this.keyStart[i]!, this.keyEnd[i]!);
+                this.appendByte(42); // *
+                this.appendKey(this.keys, this.keyStart[j]!, this.keyEnd[j]!);
+                this.pushKey(this.keys, ks, this.keysUsed, murmur3(this.keys, ks, this.keysUsed, 0), v, grow);
+                this.keysUsed = ks;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private pushKey(buf: Uint8Array, start: number, end: number, hash: number, v: number, grow: boolean): void {
+    const lookup = this.lookup!;
+    let id = lookup.find(buf, start, end, hash);
+    if (id < 0) {
+      if (!grow) return;
+      if (lookup.size >= this.config.maxFeatures) {
+        this.dropped++;
+        return;
+      }
+      id = lookup.add(buf, start, end, hash);
+    }
+    this.push(id, v);
+  }
+
+  /** Appends (slot, v), adding v to the entry of slot if it is already there. */
+  private push(slot: number, v: number): void {
+    if (this.n * 2 >= this.dedupSlot.length) this.growEncoded();
+    const mask = this.dedupSlot.length - 1;
+    // hashed slots are already spread; lookup ids are dense, and linear probing handles runs
+    let p = (slot ^ (slot >>> 16)) & mask;
+    for (;;) {
+      if (this.dedupGen[p] !== this.gen) {
+        this.dedupGen[p] = this.gen;
+        this.dedupSlot[p] = slot;
+        this.dedupPos[p] = this.n;
+        this.idx[this.n] = slot;
+        this.val[this.n] = v;
+        this.n++;
+        return;
+      }
+      if (this.dedupSlot[p] === slot) {
+        this.val[this.dedupPos[p]!] += v;
+        return;
+      }
+      p = (p + 1) & mask;
+    }
+  }
+
+  private growEncoded(): void {
+    const cap = this.dedupSlot.length * 2;
+    if (this.idx.length < cap) {
+      const idx = new Int32Array(cap);
+      idx.set(this.idx.subarray(0, this.n));
+      const val = new Float32Array(cap);
+      val.set(this.val.subarray(0, this.n));
+      this.idx = idx;
+      this.val = val;
+    }
+    // rebuild the merge table for the entries so far
+    this.dedupSlot = new Int32Array(cap);
+    this.dedupPos = new Int32Array(cap);
+    this.dedupGen = new Int32Array(cap);
+    const mask = cap - 1;
+    for (let e = 0; e < this.n; e++) {
+      const slot = this.idx[e]!;
+      let p = (slot ^ (slot >>> 16)) & mask;
+      while (this.dedupGen[p] === this.gen) p = (p + 1) & mask;
+      this.dedupGen[p] = this.gen;
+      this.dedupSlot[p] = this.idx[e]!;
+      this.dedupPos[p] = e;
+    }
+  }
+
+  private growLineScratch(n: number): void {
+    let cap = this.fh.length;
+    while (cap < n) cap *= 2;
+    this.fh = new Uint32Array(cap);
+    this.fv = new Float32Array(cap);
+    this.keyStart = new Int32Array(cap);
+    this.keyEnd = new Int32Array(cap);
+  }
+
+  private appendKey(src: Uint8Array, start: number, end: number): void {
+    const len = end - start;
+    if (this.keysUsed + len + 1 > this.keys.length) this.growKeys(this.keysUsed + len + 1);
+    // src may be this.keys itself (n-grams, crosses): copyWithin-safe since we append past the source
+    this.keys.set(src.subarray(start, end), this.keysUsed);
+    this.keysUsed += len;
+  }
+
+  private appendByte(b: number): void {
+    if (this.keysUsed + 1 > this.keys.length) this.growKeys(this.keysUsed + 1);
+    this.keys[this.keysUsed++] = b;
+  }
+
+  private growKeys(min: number): void {
+    let cap = this.keys.length * 2;
+    while (cap < min) cap *= 2;
+    const k = Buffer.alloc(cap);
+    k.set(this.keys.subarray(0, this.keysUsed));
+    this.keys = k;
+  }
+}
