@@ -26,6 +26,11 @@ export function gatherRowsConfig(original: tf.KernelConfig): tf.KernelConfig {
     const src = backend.typedArrayFromHeap(x) as Float32Array | Int32Array;
     const dst = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
     const ids = backend.typedArrayFromHeap(indices) as Int32Array;
+    // Table and output live in the same WASM heap: copyWithin on one view of it moves each row
+    // without creating a subarray per row (which cost more than the copy for short rows).
+    const heap = new (src.constructor as Float32ArrayConstructor)(src.buffer);
+    const srcAt = src.byteOffset / 4;
+    const dstAt = dst.byteOffset / 4;
     for (let s = 0; s < ids.length; s++) {
       const id = ids[s]!;
       // As the other backends: an out-of-range index is an error, not a read past the table.
@@ -33,7 +38,7 @@ export function gatherRowsConfig(original: tf.KernelConfig): tf.KernelConfig {
         backend.disposeData(out.dataId);
         throw new Error(`GatherV2: index ${id} at position ${s} is not in [0, ${rows})`);
       }
-      dst.set(src.subarray(id * inner, (id + 1) * inner), s * inner);
+      heap.copyWithin(dstAt + s * inner, srcAt + id * inner, srcAt + (id + 1) * inner);
     }
     return out;
   };

@@ -2,13 +2,16 @@
  * @module
  * Registers the kernels the WASM backend of tfjs 4.22 lacks for training (found by running
  * the gradients of every `nn` block): `Conv2DBackpropFilter` (conv layers) and
- * `UnsortedSegmentSum` (gradients of `gather`, i.e. embeddings); and replaces `GatherV2` by one
- * with a row-copy fast path (embedding lookups were 100x slower than a copy). Idempotent; a
- * kernel the backend gains in a later release is left alone.
+ * `UnsortedSegmentSum` (gradients of `gather`, i.e. embeddings); and replaces three it has by
+ * faster ones: `GatherV2` (row copies for embedding lookups), `Conv2DBackpropInput` (stride 1
+ * through XNNPACK) and `MaxPoolGrad` (one JS pass). Idempotent; a missing kernel the backend
+ * gains in a later release is left alone.
  */
 import { tf } from '../tf.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { gatherRowsConfig } from './gather-rows.js';
+import { maxPoolGradConfig } from './max-pool-grad.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /** The kernels leanml adds to the wasm backend. */
@@ -19,12 +22,15 @@ export function registerWasmKernels(): void {
   for (const k of WASM_KERNELS) {
     if (tf.getKernel(k.kernelName, 'wasm') == null) tf.registerKernel(k);
   }
+  if (replaced) return;
+  replaced = true;
+  // Faster versions of kernels the backend has (measured in each file's header).
   const gather = tf.getKernel('GatherV2', 'wasm');
-  if (gather && !fastGatherInstalled) {
-    tf.unregisterKernel('GatherV2', 'wasm');
-    tf.registerKernel(gatherRowsConfig(gather));
-    fastGatherInstalled = true;
-  }
+  const backpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  for (const name of ['GatherV2', 'Conv2DBackpropInput', 'MaxPoolGrad']) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  if (gather) tf.registerKernel(gatherRowsConfig(gather));
+  if (backpropInput) tf.registerKernel(conv2DBackpropInputConfig(backpropInput));
+  tf.registerKernel(maxPoolGradConfig);
 }
 
-let fastGatherInstalled = false;
+let replaced = false;

@@ -128,4 +128,33 @@ describe('wasm kernels', () => {
     assert.throws(() => tf.tidy(() => tf.gather(tf.tensor2d(table, [9, 5]), tf.tensor1d([2, 9], 'int32'))), /index 9 at position 1 is not in \[0, 9\)/);
     assert.equal(tf.memory().numTensors, before);
   });
+
+  it('Conv2DBackpropInput (stride-1 fast path and strided fallback) and MaxPoolGrad equal the cpu backend', async () => {
+    const rng = new Rng(8);
+    const xv = randn(rng, 2 * 5 * 9 * 3);
+    const wv = randn(rng, 3 * 2 * 3 * 4);
+    const cases: [number | [number, number], 'valid' | 'same'][] = [[1, 'valid'], [1, 'same'], [[2, 1], 'same']];
+    const run = () => tf.tidy(() => {
+      const x = tf.tensor4d(xv, [2, 5, 9, 3]);
+      const w = tf.tensor4d(wv, [3, 2, 3, 4]);
+      const out: Float32Array[] = [];
+      for (const [strides, pad] of cases) {
+        const up = tf.sin(tf.conv2d(x, w, strides, pad));
+        out.push(values(tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, w, strides, pad), up)))(x)));
+      }
+      for (const [k, st, pad] of [[[1, 2], [1, 2], 'valid'], [[2, 3], [1, 2], 'same'], [[3, 3], [2, 2], 'valid']] as const) {
+        const up = tf.cos(tf.maxPool(x, k as [number, number], st as [number, number], pad));
+        out.push(values(tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, k as [number, number], st as [number, number], pad), up)))(x)));
+      }
+      return out;
+    });
+    await useBackend('wasm');
+    const before = tf.memory().numTensors;
+    const ours = run();
+    assert.equal(tf.memory().numTensors, before, 'kernels leaked tensors');
+    await useBackend('cpu');
+    const ref = run();
+    await useBackend('wasm');
+    ours.forEach((o, i) => expectClose(o, ref[i]!, SUM_TOL, `case ${i}`));
+  });
 });
