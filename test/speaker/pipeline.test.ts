@@ -17,6 +17,7 @@ const OTHERS = [join(DATA, 'others', 'espeak-en-gb-f2-p55.wav'), join(DATA, 'oth
 const BROADCAST = join(DATA, 'broadcast.wav');
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const tiny = (cfg: SpeakerConfig): void => {
+  cfg.detect.thresholdMode = 'eer';
   cfg.net = { filters: 8, dim: 8 };
   cfg.train.steps = 12;
   cfg.train.batch = 16;
