@@ -2,9 +2,55 @@
  * @module
  * `leanml speaker ...`: find where one voice speaks in long recordings.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { basename } from 'node:path';
+import { withInputFile } from '../audio/index.js';
+import { createProgress } from '../core/progress.js';
+import { detectSpeaker, formatDetection, loadSpeakerModel, trainSpeakerModel, writeReport, type DetectFormat, type PresetName } from '../speaker/index.js';
 import { addGroup } from './group.js';
+import { floatArg, intArg } from './options.js';
+
+const warn = (line: string): void => { process.stderr.write(`${line}\n`); };
 
 export function registerSpeaker(program: Command): void {
-  addGroup(program, 'speaker', 'find where one voice speaks in long recordings');
+  const speaker = addGroup(program, 'speaker', 'find where one voice speaks in long recordings');
+
+  speaker
+    .command('train')
+    .description('train a model of the target voice against other speakers; writes a model directory and prints a JSON summary')
+    .requiredOption('--target <paths...>', 'audio files or directories of the target voice')
+    .requiredOption('--others <paths...>', 'other speakers: each path (a file, or a directory of clips) is one speaker')
+    .requiredOption('--out <dir>', 'model directory to write')
+    .addOption(new Option('--preset <name>', 'configuration: leanml default or the original method').choices(['default', 'original']).default('default'))
+    .option('--steps <n>', 'training steps (default: the preset\'s)', intArg(1))
+    .option('--seed <n>', 'random seed', intArg(0))
+    .action(async (o: { target: string[]; others: string[]; out: string; preset: PresetName; steps?: number; seed?: number }) => {
+      const model = await trainSpeakerModel(o.target, o.others, { preset: o.preset, steps: o.steps, seed: o.seed, progress: createProgress(), log: warn });
+      model.save(o.out);
+      const t = model.meta.training;
+      process.stdout.write(`${JSON.stringify({ out: o.out, preset: o.preset, threshold: model.meta.threshold, heldOutEer: t.heldOut.eer, targetSeconds: t.targetSeconds, otherSpeakers: t.otherSpeakers, trainSeconds: t.seconds, warnings: t.warnings }, null, 2)}\n`);
+      model.dispose();
+    });
+
+  speaker
+    .command('detect')
+    .description('time markers where the model\'s voice speaks in FILE (streamed, any length)')
+    .argument('[file]', 'audio file (WAV natively, anything else through ffmpeg); - for stdin', '-')
+    .requiredOption('--model <dir>', 'model directory from `leanml speaker train`')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['json', 'rttm', 'csv']).default('json'))
+    .option('--threshold <x>', 'decision threshold (default: the model\'s, chosen on held-out data)', floatArg(-2, 2))
+    .option('--report <out.html>', 'also write an HTML timeline report')
+    .action(async (file: string, o: { model: string; format: DetectFormat; threshold?: number; report?: string }) => {
+      const model = await loadSpeakerModel(o.model);
+      try {
+        await withInputFile(file, async (path) => {
+          const r = await detectSpeaker(model, path, { threshold: o.threshold, log: warn });
+          const uri = file === '-' ? 'stdin' : basename(file).replace(/\.[^.]*$/, '');
+          process.stdout.write(formatDetection(r, o.format, uri));
+          if (o.report) writeReport(o.report, r, { audioPath: file === '-' ? null : file, title: basename(file) });
+        });
+      } finally {
+        model.dispose();
+      }
+    });
 }

@@ -8,6 +8,7 @@ import { linearStep } from './linear-step.js';
 import { fasttextStep } from './fasttext-step.js';
 import { audioStep } from './audio-step.js';
 import { nnStep } from './nn-step.js';
+import { speakerStep } from './speaker-step.js';
 import { serveStep } from './serve-step.js';
 
-export const DEMO_STEPS: DemoStep[] = [coreStep, linearStep, fasttextStep, audioStep, nnStep, serveStep];
+export const DEMO_STEPS: DemoStep[] = [coreStep, linearStep, fasttextStep, audioStep, nnStep, speakerStep, serveStep];

@@ -78,7 +78,7 @@ export function noiseBank(audio: AudioSettings, seed: number, opts: { clips?: nu
       case 3: case 4: x = tones(n, rng, sr); break;
       default: { x = tones(n, rng, sr); const y = colouredNoise(n, rng, 0.9); for (let i = 0; i < n; i++) x[i]! += 0.3 * y[i]!; }
     }
-    const mel = melSpectrogram(x, { sampleRate: sr, nFft: audio.nFft, hopLength: audio.hopLength, nMels: audio.nMels });
+    const mel = melSpectrogram(x, { sampleRate: sr, nFft: audio.nFft, hopLength: audio.hopLength, nMels: audio.nMels, fMin: audio.fMin, fMax: audio.fMax });
     const f = cutFrames(mel.data, mel.nMels, mel.nFrames, audio.frameColumns, frameStarts(mel.nFrames, audio.frameColumns, 11));
     for (let i = 0; i < f.count; i++) normalizePower(f.data.subarray(i * f.length * f.channels, (i + 1) * f.length * f.channels));
     parts.push(f);

@@ -11,7 +11,7 @@ import { UsageError } from '../core/errors.js';
 import { columnSeconds } from './config.js';
 import type { Detection } from './formats.js';
 import { streamPowerMel, melCenters } from './power-mel.js';
-import { medianSmooth, mergeSegments } from './segments.js';
+import { islandSmooth, medianSmooth, mergeSegments } from './segments.js';
 import type { SpeakerModel } from './speaker-model.js';
 import { dilateMask, SpeechGate } from './speech-gate.js';
 
@@ -137,8 +137,9 @@ export async function detectSpeaker(model: SpeakerModel, path: string, opts: Det
 
   const raw = new Float32Array(T);
   for (let c = 0; c < T; c++) raw[c] = cnt.buf[c]! > 0 ? sum.buf[c]! / cnt.buf[c]! : Number.NaN;
-  const scores = medianSmooth(raw, detect.smoothColumns);
   const gateMask = detect.gate ? dilateMask(gateCols.view(), gate.dilateColumns) : new Uint8Array(T).fill(1);
+  let scores = medianSmooth(raw, detect.smoothColumns);
+  if (detect.gate && detect.islandSeconds > 0) scores = islandSmooth(scores, gateMask, Math.round(detect.islandSeconds / colSec));
   const segments = mergeSegments(scores, gateMask, { threshold, columnSeconds: colSec, maxGap: detect.maxGap, minDuration: detect.minDuration });
   const fileInfo = info as AudioInfo | null;
   const duration = fileInfo?.duration ?? T * colSec;

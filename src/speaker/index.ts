@@ -20,3 +20,4 @@ export * from './power-mel.js';
 export * from './speaker-model.js';
 export * from './train.js';
 export * from './detect.js';
+export * from './report.js';

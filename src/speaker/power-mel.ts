@@ -16,7 +16,7 @@ export interface PowerMel {
 
 /** Streams mel power chunks of `path` at the model's audio settings (downmixed, resampled). */
 export function streamPowerMel(path: string, audio: AudioSettings, opts: { chunkFrames?: number; onInfo?: (info: AudioInfo) => void } = {}): AsyncGenerator<MelChunk> {
-  return streamLogMel(path, { sampleRate: audio.sampleRate, nFft: audio.nFft, hopLength: audio.hopLength, nMels: audio.nMels, log: 'none', chunkFrames: opts.chunkFrames ?? 1024, onInfo: opts.onInfo });
+  return streamLogMel(path, { sampleRate: audio.sampleRate, nFft: audio.nFft, hopLength: audio.hopLength, nMels: audio.nMels, fMin: audio.fMin, fMax: audio.fMax, log: 'none', chunkFrames: opts.chunkFrames ?? 1024, onInfo: opts.onInfo });
 }
 
 /** The whole mel power spectrogram of `path`. */
@@ -28,9 +28,9 @@ export async function loadPowerMel(path: string, audio: AudioSettings): Promise<
   return { ...mel, info: info! };
 }
 
-/** Centre frequency (Hz) of every mel bin (HTK scale, fMin 0, fMax sampleRate/2). */
+/** Centre frequency (Hz) of every mel bin (HTK scale). */
 export function melCenters(audio: AudioSettings): Float64Array {
-  const lo = hzToMel(0);
-  const hi = hzToMel(audio.sampleRate / 2);
+  const lo = hzToMel(audio.fMin);
+  const hi = hzToMel(audio.fMax);
   return Float64Array.from({ length: audio.nMels }, (_, i) => melToHz(lo + ((hi - lo) * (i + 1)) / (audio.nMels + 1)));
 }

@@ -93,3 +93,26 @@ export function mergeSegments(scores: Float32Array, gate: Uint8Array | null, opt
     .filter((r) => r.b - r.a >= minCols)
     .map((r) => ({ start: (offset + r.a) * columnSeconds, end: (offset + r.b) * columnSeconds, score: r.sum / r.n }));
 }
+
+/**
+ * Gate-aware smoothing: every island of open gate (a run of speech columns) shorter than
+ * `maxColumns` takes the mean score of its columns. Pauses bound the islands, so a turn is
+ * judged as a whole and its edges come from the gate, not from 2 s frames that straddle the
+ * pause and the neighbouring speaker. Longer islands keep their column scores (several
+ * speakers may talk without a pause). NaN columns are skipped.
+ */
+export function islandSmooth(scores: Float32Array, gate: Uint8Array, maxColumns: number): Float32Array {
+  const out = scores.slice();
+  let c = 0;
+  while (c < scores.length) {
+    if (!gate[c]) { c++; continue; }
+    const a = c;
+    let sum = 0, n = 0;
+    while (c < scores.length && gate[c]) {
+      if (!Number.isNaN(scores[c]!)) { sum += scores[c]!; n++; }
+      c++;
+    }
+    if (c - a <= maxColumns && n > 0) out.fill(sum / n, a, c);
+  }
+  return out;
+}

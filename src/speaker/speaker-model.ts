@@ -29,7 +29,8 @@ export interface TrainingReport {
   seconds: number;
   finalLoss: number;
   miningFrom: number;
-  heldOut: { targetFrames: number; nonTargetFrames: number; eer: number; eerThreshold: number };
+  /** Empirical equal-error point, and that of normal fits (the one `eer` mode uses). */
+  heldOut: { targetFrames: number; nonTargetFrames: number; eer: number; eerThreshold: number; gaussianEer: number; gaussianEerThreshold: number };
   warnings: string[];
 }
 

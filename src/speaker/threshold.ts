@@ -45,3 +45,33 @@ export function equalErrorThreshold(targets: ArrayLike<number>, nonTargets: Arra
   }
   return { threshold: best.threshold, eer: best.eer };
 }
+
+/**
+ * The equal-error point of normal fits to the two score sets: the t where
+ * Φ((t − μt)/σt) = 1 − Φ((t − μn)/σn), i.e. t = (μt·σn + μn·σt) / (σt + σn), with the error
+ * rate Φ(−(μt − μn)/(σt + σn)). Unlike the empirical point it stays well defined when held-out
+ * scores barely overlap (a well-trained net): the empirical point then lands anywhere in the
+ * gap, typically hugging one class, while detection-time scores of the target sit lower
+ * (frames straddle pauses and neighbours).
+ */
+export function gaussianEqualErrorThreshold(targets: ArrayLike<number>, nonTargets: ArrayLike<number>): EqualError {
+  if (targets.length < 2 || nonTargets.length < 2) throw new UsageError(`gaussianEqualErrorThreshold: need at least 2 target and 2 non-target scores, got ${targets.length} and ${nonTargets.length}`);
+  const stats = (x: ArrayLike<number>): [number, number] => {
+    let s = 0, s2 = 0;
+    for (let i = 0; i < x.length; i++) { s += x[i]!; s2 += x[i]! * x[i]!; }
+    const m = s / x.length;
+    return [m, Math.sqrt(Math.max((s2 - x.length * m * m) / (x.length - 1), 1e-12))];
+  };
+  const [mt, st] = stats(targets);
+  const [mn, sn] = stats(nonTargets);
+  const z = (mt - mn) / (st + sn);
+  return { threshold: (mt * sn + mn * st) / (st + sn), eer: 0.5 * erfc(z / Math.SQRT2) };
+}
+
+/** Complementary error function (Numerical Recipes' erfcc, |error| < 1.2e-7). */
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? r : 2 - r;
+}

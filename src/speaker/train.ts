@@ -19,7 +19,7 @@ import { EmbeddingMemory } from './memory.js';
 import { loadPowerMel, melCenters } from './power-mel.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, SpeakerModel } from './speaker-model.js';
 import { SpeechGate } from './speech-gate.js';
-import { equalErrorThreshold } from './threshold.js';
+import { equalErrorThreshold, gaussianEqualErrorThreshold } from './threshold.js';
 import { trainEmbedding, type FrameSet } from './trainer.js';
 import { VERSION } from '../version.js';
 
@@ -30,6 +30,8 @@ export interface TrainSpeakerOptions {
   /** Training steps (default: the preset's). */
   steps?: number;
   seed?: number;
+  /** Adjusts the preset's configuration before training (tests use tiny nets; benchmarks try variants). */
+  configure?: (cfg: SpeakerConfig) => void;
   /** Least seconds of target speech accepted. Default 10. */
   minTargetSeconds?: number;
   progress?: Progress;
@@ -185,6 +187,7 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
   const cfg = presetConfig(opts.preset ?? 'default');
   if (opts.steps !== undefined) cfg.train.steps = opts.steps;
   if (opts.seed !== undefined) cfg.train.seed = opts.seed;
+  opts.configure?.(cfg);
   const warnings: string[] = [];
   const warn = (s: string): void => { warnings.push(s); opts.log?.(`warning: ${s}`); };
   await initBackend();
@@ -224,7 +227,7 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
 
   const embed = (s: FrameSet): Float32Array => net.embed(toDb(s, size), s.count, audio.frameColumns, norm);
   const D = cfg.net.dim;
-  const memory = new EmbeddingMemory(embed(subsample(tSplit.train, 1000, size)), D);
+  const memory = new EmbeddingMemory(embed(subsample(tSplit.train, 600, size)), D);
   const cohort = cfg.detect.cohort ? new EmbeddingMemory(embed(subsample(othersTrain, 500, size)), D) : null;
   const model = new SpeakerModel(
     { format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, leanml: VERSION, config: cfg, norm, threshold: cfg.detect.fixedThreshold, training: null as never },
@@ -237,11 +240,16 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
   if (heldBank) {
     const hr = new Rng(cfg.train.seed + 13);
     heldT = concat([tSplit.held, augmented(tSplit.held, heldBank, size, hr)], size);
-    heldN = concat([othersHeld, augmented(othersHeld, heldBank, size, hr), nonSpeech(heldBank, size, hr)], size);
+    // speech only: non-speech is the gate's job at detection time
+    heldN = concat([othersHeld, augmented(othersHeld, heldBank, size, hr)], size);
   }
-  const eq = heldT.count > 0 && heldN.count > 0 ? equalErrorThreshold(model.score(embed(heldT)), model.score(embed(heldN))) : { threshold: cfg.detect.fixedThreshold, eer: Number.NaN };
-  if (heldT.count === 0 || heldN.count === 0) warn('too little audio to hold out frames for validation; using the fixed threshold');
-  model.meta.threshold = cfg.detect.thresholdMode === 'eer' && Number.isFinite(eq.eer) ? eq.threshold : cfg.detect.fixedThreshold;
+  const enough = heldT.count >= 2 && heldN.count >= 2;
+  const tScores = enough ? model.score(embed(heldT)) : new Float32Array(0);
+  const nScores = enough ? model.score(embed(heldN)) : new Float32Array(0);
+  const eq = enough ? equalErrorThreshold(tScores, nScores) : { threshold: cfg.detect.fixedThreshold, eer: Number.NaN };
+  const geq = enough ? gaussianEqualErrorThreshold(tScores, nScores) : eq;
+  if (!enough) warn('too little audio to hold out frames for validation; using the fixed threshold');
+  model.meta.threshold = cfg.detect.thresholdMode === 'eer' && enough ? geq.threshold : cfg.detect.fixedThreshold;
   model.meta.training = {
     targetSeconds: target.speechSeconds,
     targetFrames: target.count,
@@ -250,7 +258,7 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
     seconds: (performance.now() - t0) / 1000,
     finalLoss: log.finalLoss,
     miningFrom: log.miningFrom,
-    heldOut: { targetFrames: heldT.count, nonTargetFrames: heldN.count, eer: eq.eer, eerThreshold: eq.threshold },
+    heldOut: { targetFrames: heldT.count, nonTargetFrames: heldN.count, eer: eq.eer, eerThreshold: eq.threshold, gaussianEer: geq.eer, gaussianEerThreshold: geq.threshold },
     warnings,
   };
   return model;

@@ -58,6 +58,25 @@ function gather(set: FrameSet, ids: Int32Array, size: number, norm: { mean: numb
   }
 }
 
+/**
+ * Shifts every frame of `buf` (B, L, C) along the mel axis by a random ±[lo, hi] bins (edge
+ * bins repeated), with probability `p` per frame. A shifted voice has its formants moved as
+ * by a different vocal tract, so shifted target frames are impostors and shifted other
+ * speakers are new speakers (vocal tract length perturbation on the mel axis).
+ */
+function melShift(buf: Float32Array, B: number, L: number, C: number, lo: number, hi: number, p: number, rng: Rng): void {
+  const row = new Float32Array(C);
+  for (let b = 0; b < B; b++) {
+    if (rng.next() >= p) continue;
+    const k = (rng.next() < 0.5 ? -1 : 1) * (lo + rng.int(hi - lo + 1));
+    for (let l = 0; l < L; l++) {
+      const o = (b * L + l) * C;
+      row.set(buf.subarray(o, o + C));
+      for (let c = 0; c < C; c++) buf[o + c] = row[Math.min(C - 1, Math.max(0, c + k))]!;
+    }
+  }
+}
+
 function randomIds(rng: Rng, n: number, count: number): Int32Array {
   return Int32Array.from({ length: count }, () => rng.int(n));
 }
@@ -84,6 +103,16 @@ export function trainEmbedding(net: EmbeddingNet, data: TrainingData, cfg: Speak
       gather(data.target, randomIds(rng, data.target.count, B), size, data.norm, data.noise, pAug, rng, bufA);
       if (mining === 'batch-all') {
         gather(data.negatives, randomIds(rng, data.negatives.count, B), size, data.norm, data.noise, pAug, rng, bufN);
+        if (cfg.train.impostors) {
+          // a quarter of the negatives: the target itself, formants moved (impostors); the rest
+          // of the other speakers' frames moved a little (more speakers than the data has)
+          const q = B >> 2;
+          const imp = new Float32Array(q * size);
+          gather(data.target, randomIds(rng, data.target.count, q), size, data.norm, data.noise, pAug, rng, imp);
+          melShift(imp, q, L, C, 3, 10, 1, rng);
+          melShift(bufN, B, L, C, 1, 4, 0.5, rng);
+          bufN.set(imp, (B - q) * size);
+        }
         lastLoss = opt.minimize(() => {
           const ea = net.forward(tf.tensor3d(bufA, [B, L, C]));
           const en = net.forward(tf.tensor3d(bufN, [B, L, C]));
@@ -94,7 +123,7 @@ export function trainEmbedding(net: EmbeddingNet, data: TrainingData, cfg: Speak
           const all = tf.relu(tf.add(tf.sub(tf.expandDims(stn, 1), tf.expandDims(stt, 2)), margin)); // (B, P, N)
           const offDiag = tf.expandDims(tf.sub(1, tf.eye(B)), 2);
           const losses = tf.mul(all, offDiag);
-          const active = tf.sum(tf.cast(tf.greater(losses, 1e-6), 'float32'));
+          const active = tf.sum(tf.sign(losses)); // sign has a (zero) gradient; a comparison has none
           return tf.div(tf.sum(losses), tf.maximum(active, 1)) as tf.Scalar;
         });
       } else {

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Rng } from '../core/rng.js';
+import { UsageError } from '../core/errors.js';
+import { equalErrorThreshold, gaussianEqualErrorThreshold } from './threshold.js';
+
+describe('equalErrorThreshold', () => {
+  it('separable scores: zero error, threshold between the classes', () => {
+    const r = equalErrorThreshold([0.8, 0.9, 0.95], [0.1, 0.2, 0.5]);
+    assert.equal(r.eer, 0);
+    assert.ok(r.threshold > 0.5 && r.threshold < 0.8, String(r.threshold));
+  });
+  it('two overlapping normals with equal spread: threshold near the midpoint, EER near Φ(-d/2)', () => {
+    const rng = new Rng(3);
+    const t = Array.from({ length: 20000 }, () => 1 + rng.normal());
+    const n = Array.from({ length: 20000 }, () => -1 + rng.normal());
+    const r = equalErrorThreshold(t, n);
+    assert.ok(Math.abs(r.threshold) < 0.05, String(r.threshold));
+    assert.ok(Math.abs(r.eer - 0.1587) < 0.01, String(r.eer)); // Φ(-1)
+  });
+  it('miss and false-alarm rates are equal at the threshold (up to one sample)', () => {
+    const rng = new Rng(4);
+    const t = Array.from({ length: 301 }, () => 0.5 + 0.3 * rng.normal());
+    const n = Array.from({ length: 777 }, () => 0.1 + 0.2 * rng.normal());
+    const { threshold } = equalErrorThreshold(t, n);
+    const miss = t.filter((s) => s <= threshold).length / t.length;
+    const fa = n.filter((s) => s > threshold).length / n.length;
+    assert.ok(Math.abs(miss - fa) <= 1 / 301 + 1 / 777, `${miss} vs ${fa}`);
+  });
+  it('needs both classes', () => {
+    assert.throws(() => equalErrorThreshold([], [1]), UsageError);
+  });
+
+  it('normal fits: agrees with the empirical point on normal scores and stays between separable classes', () => {
+    const rng = new Rng(5);
+    const t = Array.from({ length: 20000 }, () => 2 + 0.5 * rng.normal());
+    const n = Array.from({ length: 20000 }, () => -1 + rng.normal());
+    const g = gaussianEqualErrorThreshold(t, n);
+    const e = equalErrorThreshold(t, n);
+    assert.ok(Math.abs(g.threshold - e.threshold) < 0.03, `${g.threshold} vs ${e.threshold}`);
+    assert.ok(Math.abs(g.threshold - 1) < 0.03 && Math.abs(g.eer - 0.0228) < 0.002, JSON.stringify(g)); // (2·1 + -1·0.5)/1.5 = 1, Φ(-2)
+    const sep = gaussianEqualErrorThreshold([0.97, 0.99, 1], [0.1, 0.3, 0.2, 0.5]);
+    assert.ok(sep.threshold > 0.5 && sep.threshold < 0.97, String(sep.threshold));
+  });
+});
