@@ -46,7 +46,7 @@ describe('serve: real speaker model', () => {
         config,
         norm: { mean: -40, std: 20 },
         threshold: 0.2,
-        training: { targetSeconds: 0, targetFrames: 0, otherSpeakers: 0, negativeFrames: 0, seconds: 0, finalLoss: 0, miningFrom: 0, heldOut: { targetFrames: 0, nonTargetFrames: 0, eer: 0, eerThreshold: 0 }, warnings: [] },
+        training: { targetSeconds: 0, targetFrames: 0, otherSpeakers: 0, negativeFrames: 0, seconds: 0, finalLoss: 0, miningFrom: 0, heldOut: { targetFrames: 0, nonTargetFrames: 0, eer: 0, eerThreshold: 0, gaussianEer: 0, gaussianEerThreshold: 0 }, warnings: [] },
       },
       new EmbeddingNet({ channels: config.audio.nMels, filters: config.net.filters, dim }, 5),
       unitRows(20),
