@@ -6,6 +6,7 @@
 export * from './errors.js';
 export * from './binary-reader.js';
 export * from './math.js';
+export * from './half.js';
 export * from './top-k.js';
 export * from './rng.js';
 export * from './npy.js';

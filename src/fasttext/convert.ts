@@ -9,7 +9,8 @@ import { UsageError } from '../core/errors.js';
 import type { BinModel } from './bin-model.js';
 import { DenseFileMatrix } from './dense-file-matrix.js';
 import { align, dtypeBytes, type Section, type SectionName, STORE_MAGIC, STORE_VERSION, type StoreDtype, type StoreHeader } from './store-format.js';
-import { floatToHalf, type WordMatrix } from './word-search.js';
+import { floatToHalf } from '../core/half.js';
+import type { WordMatrix } from './word-search.js';
 
 /** Options of `convertToStore`. */
 export interface ConvertOptions {

@@ -11,7 +11,7 @@ import { after, describe, test } from 'node:test';
 import { BinModel } from './bin-model.js';
 import { convertToStore } from './convert.js';
 import { openFastText } from './open.js';
-import { halfToFloat, floatToHalf } from './word-search.js';
+import { halfToFloat, floatToHalf } from '../core/half.js';
 
 const M = 'test/fixtures/fasttext/models';
 const tmp = mkdtempSync(join(tmpdir(), 'leanml-ft-store-'));

@@ -6,6 +6,7 @@
  * the CLI's order.
  * B = queries, N = rows (words), D = dim.
  */
+import { halfToFloat } from '../core/half.js';
 import { StdHeap } from './std-heap.js';
 import { dotsKernel, type DotsKernel } from './wasm/dots-wasm.js';
 
@@ -25,42 +26,6 @@ const F16 = (() => {
   for (let h = 0; h < 65536; h++) t[h] = halfToFloat(h);
   return t;
 })();
-
-/** IEEE 754 half bits to a number. */
-export function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
-}
-
-/** A number to IEEE 754 half bits (round to nearest even). */
-export function floatToHalf(x: number): number {
-  const f32 = new Float32Array([x]);
-  const u = new Uint32Array(f32.buffer)[0]!;
-  const sign = (u >>> 16) & 0x8000;
-  const exp = (u >>> 23) & 0xff;
-  let mant = u & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
-  if (e >= 31) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let half = mant >> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    if (rem > mid || (rem === mid && half & 1)) half++;
-    return sign | half;
-  }
-  let half = (e << 10) | (mant >> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
-  return sign | half;
-}
 
 /** Row `i` of `m` as float32 into `out`. */
 export function decodeRow(m: WordMatrix, i: number, out: Float32Array): Float32Array {

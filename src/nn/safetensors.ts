@@ -8,6 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { FormatError, LimitError, ShapeError, UsageError } from '../core/errors.js';
+import { halfToFloat } from '../core/half.js';
 
 /** A typed array holding a tensor's values, row-major. */
 export type TensorData = Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Int16Array;
@@ -26,15 +27,6 @@ export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
 const ELEMENT_BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 
-function f16ToF32(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
-}
-
 function decodeTensor(name: string, dtype: string, shape: number[], bytes: Uint8Array, source: string, at: number): TensorData {
   const count = shape.reduce((a, b) => a * b, 1);
   // Copy into an aligned buffer: the data section need not be aligned to the element size.
@@ -49,7 +41,7 @@ function decodeTensor(name: string, dtype: string, shape: number[], bytes: Uint8
     case 'I8': return new Int8Array(buf, 0, count);
     case 'U8':
     case 'BOOL': return new Uint8Array(buf, 0, count);
-    case 'F16': return Float32Array.from({ length: count }, (_, i) => f16ToF32(dv.getUint16(2 * i, true)));
+    case 'F16': return Float32Array.from({ length: count }, (_, i) => halfToFloat(dv.getUint16(2 * i, true)));
     case 'BF16': {
       const out = new Float32Array(count);
       const u = new Uint32Array(out.buffer);
