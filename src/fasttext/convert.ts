@@ -2,15 +2,16 @@
  * @module
  * `convertToStore`: writes a model as a compact vector store (see `store-format.ts`): the
  * word vectors computed once and normalised (what neighbour search scans), their norms (to
- * give back raw vectors), the n-gram matrix for unknown words, all in f32, f16 or int8.
+ * give back raw vectors), the n-gram matrix for unknown words, all in f32, f16 or int8 (word
+ * rows of int8 stores with a 4-bit residual, so that search can rescore its shortlist).
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import type { BinModel } from './bin-model.js';
 import { DenseFileMatrix } from './dense-file-matrix.js';
-import { align, dtypeBytes, type Section, type SectionName, STORE_MAGIC, STORE_VERSION, type StoreDtype, type StoreHeader } from './store-format.js';
+import { align, dtypeBytes, residualRowBytes, type Section, type SectionName, STORE_MAGIC, STORE_VERSION, type StoreDtype, type StoreHeader } from './store-format.js';
 import { floatToHalf } from '../core/half.js';
-import type { WordMatrix } from './word-search.js';
+import { RESIDUAL_STEPS, type WordMatrix } from './word-search.js';
 
 /** Options of `convertToStore`. */
 export interface ConvertOptions {
@@ -20,8 +21,18 @@ export interface ConvertOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Encodes (rows, D) float32 values as `dtype`; int8 also returns one scale per row. */
-export function encodeRows(src: Float32Array, rows: number, dim: number, dtype: StoreDtype): { data: Uint8Array; scales?: Float32Array } {
+/**
+ * Encodes (rows, D) float32 values as `dtype`; int8 also returns one scale per row and, with
+ * `residual`, each row's rounding error quantised to 4 bits (step scale / RESIDUAL_STEPS, two
+ * values per byte, low nibble first, stored as value + 8).
+ */
+export function encodeRows(
+  src: Float32Array,
+  rows: number,
+  dim: number,
+  dtype: StoreDtype,
+  opts: { residual?: boolean } = {},
+): { data: Uint8Array; scales?: Float32Array; residual?: Uint8Array } {
   if (dtype === 'f32') return { data: new Uint8Array(src.buffer, src.byteOffset, rows * dim * 4) };
   if (dtype === 'f16') {
     const h = new Uint16Array(rows * dim);
@@ -37,7 +48,18 @@ export function encodeRows(src: Float32Array, rows: number, dim: number, dtype: 
     scales[r] = s;
     for (let j = 0; j < dim; j++) q[r * dim + j] = Math.round(src[r * dim + j]! / s);
   }
-  return { data: new Uint8Array(q.buffer), scales };
+  if (!opts.residual) return { data: new Uint8Array(q.buffer), scales };
+  const rb = residualRowBytes(dim);
+  const residual = new Uint8Array(rows * rb);
+  for (let r = 0; r < rows; r++) {
+    const step = scales[r]! / RESIDUAL_STEPS;
+    for (let j = 0; j < dim; j++) {
+      const err = src[r * dim + j]! - Math.fround(q[r * dim + j]! * scales[r]!);
+      const v = Math.max(-7, Math.min(7, Math.round(err / step))) + 8;
+      residual[r * rb + (j >> 1)]! |= (j & 1) === 0 ? v : v << 4;
+    }
+  }
+  return { data: new Uint8Array(q.buffer), scales, residual };
 }
 
 const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -51,7 +73,7 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
   const { matrix, norms } = model.wordMatrixWithNorms();
   const subwordCounts = new Int32Array(N);
   for (let i = 0; i < N; i++) subwordCounts[i] = model.subwordCount(i);
-  const words = encodeRows(matrix.data as Float32Array, N, D, dtype);
+  const words = encodeRows(matrix.data as Float32Array, N, D, dtype, { residual: dtype === 'int8' });
   const G = model.input.rows - N;
   const eb = dtypeBytes(dtype);
   let output: Float32Array | null = null;
@@ -74,6 +96,7 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
     ['subwordCounts', subwordCounts.byteLength],
     ['words', N * D * eb],
     ['wordScales', words.scales ? N * 4 : 0],
+    ['wordResiduals', words.residual ? words.residual.byteLength : 0],
     ['ngrams', G * D * eb],
     ['ngramScales', dtype === 'int8' ? G * 4 : 0],
     ['output', output ? output.byteLength : 0],
@@ -130,6 +153,7 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
     put('subwordCounts', bytesOf(subwordCounts));
     put('words', words.data);
     if (words.scales) put('wordScales', bytesOf(words.scales));
+    if (words.residual) put('wordResiduals', words.residual);
     // n-gram rows, streamed in chunks so a multi-GB matrix never sits in memory
     pad(sections.ngrams!.offset);
     const CH = Math.max(1, Math.floor((1 << 24) / (D * 4)));

@@ -9,12 +9,18 @@
  * Sections: dictionary (blob, starts, counts, hash table, pruned-bucket map), per-word norm
  * and subword count, the normalised word matrix (N, D) and the n-gram matrix (G, D) in
  * f32 / f16 / int8 (int8 with one float32 scale per row), and for supervised models the
- * output matrix (L, D) in f32.
+ * output matrix (L, D) in f32. int8 stores (version 2 on) also keep a 4-bit residual of every
+ * word row (two per byte): the int8 rows shortlist candidates, the residual rescores them
+ * (see `word-search.ts`).
+ *
+ * Versions: 1 had no residual section; it is still read (its int8 search is single-stage).
  */
 import type { FastTextArgs } from './args.js';
 
 export const STORE_MAGIC = new Uint8Array([0x4c, 0x4d, 0x4c, 0x46, 0x54, 0x56, 0x53, 0x00]); // "LMLFTVS\0"
-export const STORE_VERSION = 1;
+export const STORE_VERSION = 2;
+/** Versions this reader understands. */
+export const STORE_VERSIONS_READ = [1, 2];
 export const STORE_ALIGN = 64;
 
 /** Element type of the store's matrices. */
@@ -30,6 +36,8 @@ export interface Section {
 export interface StoreHeader {
   args: FastTextArgs;
   dtype: StoreDtype;
+  /** Format version the file was written with (from the fixed header, not the JSON). */
+  version?: number;
   nwords: number;
   nlabels: number;
   ntokens: number;
@@ -53,6 +61,7 @@ export const SECTION_TYPES = {
   subwordCounts: 4,
   words: 0, // dtype
   wordScales: 4,
+  wordResiduals: 1,
   ngrams: 0, // dtype
   ngramScales: 4,
   output: 4,
@@ -68,4 +77,9 @@ export function dtypeBytes(dtype: StoreDtype): number {
 /** `n` rounded up to the alignment. */
 export function align(n: number): number {
   return Math.ceil(n / STORE_ALIGN) * STORE_ALIGN;
+}
+
+/** Bytes of one row's packed 4-bit residual. */
+export function residualRowBytes(dim: number): number {
+  return (dim + 1) >> 1;
 }

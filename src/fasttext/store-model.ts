@@ -11,7 +11,7 @@ import { MAX_DIM } from './args.js';
 import { Dictionary, toBytes } from './dictionary.js';
 import { DenseMatrix } from './matrix.js';
 import { Predictor } from './predict.js';
-import { dtypeBytes, SECTION_TYPES, type SectionName, STORE_MAGIC, STORE_VERSION, type StoreHeader } from './store-format.js';
+import { dtypeBytes, residualRowBytes, SECTION_TYPES, type SectionName, STORE_MAGIC, STORE_VERSIONS_READ, type StoreHeader } from './store-format.js';
 import { VectorModel, type NgramVector } from './vector-model.js';
 import { decodeRow, type WordMatrix } from './word-search.js';
 
@@ -97,7 +97,9 @@ export class StoreModel extends VectorModel {
   private matrix(name: 'words' | 'ngrams', scales: 'wordScales' | 'ngramScales', rows: number): WordMatrix {
     const dtype = this.header.dtype;
     const data = dtype === 'f32' ? this.section(name, Float32Array) : dtype === 'f16' ? this.section(name, Uint16Array) : this.section(name, Int8Array);
-    return { rows, dim: this.dim, dtype, data, scales: dtype === 'int8' ? this.section(scales, Float32Array) : undefined };
+    const m: WordMatrix = { rows, dim: this.dim, dtype, data, scales: dtype === 'int8' ? this.section(scales, Float32Array) : undefined };
+    if (name === 'words' && this.header.sections.wordResiduals!.length > 0) m.residual = this.section('wordResiduals', Uint8Array);
+    return m;
   }
 
   /** Adds n-gram row `g` (0-based in the n-gram matrix) to `out`. */
@@ -195,7 +197,7 @@ export class StoreModel extends VectorModel {
   }
 
   override info(): Record<string, unknown> {
-    return { ...super.info(), dtype: this.header.dtype, ngramRows: this.header.ngramRows, source: this.header.source, fileBytes: this.file.size };
+    return { ...super.info(), storeVersion: this.header.version, dtype: this.header.dtype, residualBits: this.words.residual ? 4 : 0, ngramRows: this.header.ngramRows, source: this.header.source, fileBytes: this.file.size };
   }
 
   close(): void {
@@ -211,7 +213,9 @@ export function readHeader(file: BinaryFile): StoreHeader {
   for (let i = 0; i < 8; i++) if (head[i] !== STORE_MAGIC[i]) throw new FormatError(`${p}: not a leanml vector store (bad magic at byte 0)`);
   const dv = new DataView(head.buffer);
   const version = dv.getUint32(8, true);
-  if (version !== STORE_VERSION) throw new FormatError(`${p}: unsupported vector store version ${version} at byte 8 (expected ${STORE_VERSION})`);
+  if (!STORE_VERSIONS_READ.includes(version)) {
+    throw new FormatError(`${p}: unsupported vector store version ${version} at byte 8 (this leanml reads ${STORE_VERSIONS_READ.join(' and ')}; convert the model again)`);
+  }
   const len = dv.getUint32(12, true);
   if (len > MAX_HEADER) throw new FormatError(`${p}: header length ${len} at byte 12 exceeds ${MAX_HEADER}`);
   let h: StoreHeader;
@@ -220,6 +224,11 @@ export function readHeader(file: BinaryFile): StoreHeader {
   } catch (err) {
     if (err instanceof FormatError) throw err;
     throw new FormatError(`${p}: header at byte 16 is not valid JSON`, { cause: err });
+  }
+  if (h && typeof h === 'object') {
+    h.version = version;
+    // version 1 had no residual section
+    if (version === 1 && h.sections && !h.sections.wordResiduals) h.sections.wordResiduals = { offset: 0, length: 0 };
   }
   const a = h?.args;
   const ints = [h?.nwords, h?.nlabels, h?.ngramRows, a?.dim, a?.bucket, a?.minn, a?.maxn];
@@ -238,6 +247,7 @@ export function readHeader(file: BinaryFile): StoreHeader {
     subwordCounts: N * 4,
     words: N * D * eb,
     wordScales: h.dtype === 'int8' ? N * 4 : 0,
+    wordResiduals: h.dtype === 'int8' && version >= 2 ? N * residualRowBytes(D) : 0,
     ngrams: h.ngramRows * D * eb,
     ngramScales: h.dtype === 'int8' ? h.ngramRows * 4 : 0,
     output: a.model === 'supervised' ? L * D * 4 : 0,

@@ -3,7 +3,10 @@
  * Batched nearest-neighbour search over a word matrix: many queries scored as one blocked
  * matrix product (a block of rows against groups of four queries, four independent
  * accumulators so the CPU overlaps them), the k best per query kept with the C++'s heap moves (`StdHeap`), so that ties come out in
- * the CLI's order.
+ * the CLI's order. int8 matrices with a residual are searched in two stages: the int8 rows
+ * shortlist `k * SHORTLIST_FACTOR` candidates per query, then those are rescored from the rows
+ * with their residual added (about 12 bits per value), which is what recall needs: the ten
+ * nearest words are often separated by less than int8's rounding error.
  * B = queries, N = rows (words), D = dim.
  */
 import { halfToFloat } from '../core/half.js';
@@ -19,7 +22,14 @@ export interface WordMatrix {
   data: Float32Array | Uint16Array | Int8Array;
   /** int8 only: (N) per-row scales. */
   scales?: Float32Array;
+  /** int8 only, optional: (N, ceil(D / 2)) packed 4-bit residuals (see `encodeRows`). */
+  residual?: Uint8Array;
 }
+
+/** The residual's step is the row's int8 scale divided by this (values -7..7 cover half a step). */
+export const RESIDUAL_STEPS = 14;
+/** Candidates per wanted neighbour that the int8 stage passes on to rescoring. */
+export const SHORTLIST_FACTOR = 8;
 
 const F16 = (() => {
   const t = new Float32Array(65536);
@@ -27,7 +37,7 @@ const F16 = (() => {
   return t;
 })();
 
-/** Row `i` of `m` as float32 into `out`. */
+/** Row `i` of `m` as float32 into `out` (int8 rows with their residual when `m` has one). */
 export function decodeRow(m: WordMatrix, i: number, out: Float32Array): Float32Array {
   const D = m.dim, o = i * D;
   if (m.dtype === 'f32') out.set((m.data as Float32Array).subarray(o, o + D));
@@ -37,6 +47,14 @@ export function decodeRow(m: WordMatrix, i: number, out: Float32Array): Float32A
   } else {
     const d = m.data as Int8Array, s = m.scales![i]!;
     for (let j = 0; j < D; j++) out[j] = d[o + j]! * s;
+    const res = m.residual;
+    if (res) {
+      const rb = (D + 1) >> 1, ro = i * rb, step = s / RESIDUAL_STEPS;
+      for (let j = 0; j < D; j++) {
+        const b = res[ro + (j >> 1)]!;
+        out[j] = Math.fround(out[j]! + (((j & 1) === 0 ? b & 15 : b >> 4) - 8) * step);
+      }
+    }
   }
   return out;
 }
@@ -59,6 +77,10 @@ export function searchBatch(
   banned: number[][],
   opts: { exact?: boolean } = {},
 ): { id: number; score: number }[][] {
+  if (m.residual) {
+    const shortlist = searchBatch({ ...m, residual: undefined }, queries, norms, Math.min(m.rows, k * SHORTLIST_FACTOR), banned, opts);
+    return rescore(m, shortlist, queries, norms, k);
+  }
   const kern = opts.exact ? null : dotsKernel();
   if (kern) return searchWasm(kern, m, queries, norms, k, banned);
   const D = m.dim, N = m.rows, B = norms.length;
@@ -99,6 +121,24 @@ export function searchBatch(
     }
   }
   return heaps.map((h) => h.sorted());
+}
+
+/** The k best of each query's candidates, scored from the rows with their residual. */
+function rescore(m: WordMatrix, shortlist: { id: number; score: number }[][], queries: Float32Array, norms: Float64Array, k: number): { id: number; score: number }[][] {
+  const D = m.dim, row = new Float32Array(D);
+  return shortlist.map((cands, b) => {
+    // candidates in row order, so that equal scores meet the heap as in a full scan
+    const ids = cands.map((c) => c.id).sort((x, y) => x - y);
+    const h = new StdHeap(k), q0 = b * D;
+    for (const id of ids) {
+      decodeRow(m, id, row);
+      let s = 0;
+      for (let j = 0; j < D; j++) s += row[j]! * queries[q0 + j]!;
+      const score = Math.fround(s / norms[b]!);
+      if (!h.skips(score)) h.push(score, id);
+    }
+    return h.sorted();
+  });
 }
 
 // scores[r * 4 + q] = dot(row r, query q) for four queries at once: four independent
