@@ -46,6 +46,15 @@ describe('leanml fasttext', () => {
     assert.equal(an.stdout.toString().trim(), exp2);
   });
 
+  it('nn prints words that are not valid UTF-8 as their raw bytes, as the CLI does', () => {
+    const nn = leanml(['nn', `${M}/latin1.bin`, '--k', '5'], fx('nnbytes.txt'));
+    assert.equal(nn.code, 0, nn.stderr);
+    const printed = fx('out/latin1-bin.nnbytes.txt');
+    const expected = Buffer.from(printed.toString('latin1').replaceAll('Query word? ', '').trim(), 'latin1');
+    assert.ok(expected.includes(0xe4) || expected.includes(0xe9), 'the fixture holds Latin-1 bytes');
+    assert.ok(nn.stdout.subarray(0, nn.stdout.length - 1).equals(expected), nn.stdout.toString('latin1'));
+  });
+
   it('ngrams prints every word (print-ngrams takes one) and --distinct drops repeats', () => {
     const words = 'license freedoms für поиск </s> a\n';
     const r = leanml(['ngrams', `${M}/sup-hs.bin`], words);

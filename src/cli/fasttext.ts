@@ -69,7 +69,10 @@ const BATCH = 256;
 
 async function printNeighbors(results: Neighbor[][], w: ByteWriter): Promise<void> {
   for (const r of results) {
-    for (const n of r) w.text(`${n.word} ${formatScore(n.score)}\n`);
+    for (const n of r) {
+      w.bytes(n.bytes);
+      w.text(` ${formatScore(n.score)}\n`);
+    }
     await w.flush();
   }
 }

@@ -17,6 +17,11 @@ import { RESIDUAL_STEPS, type WordMatrix } from './word-search.js';
 export interface ConvertOptions {
   /** Element type of the word and n-gram matrices (default f32). */
   dtype?: StoreDtype;
+  /**
+   * int8 only (default true): store word rows minus their mean with a 4-bit residual, for
+   * recall close to f32's; false writes plain int8 rows (0.5 byte/dim smaller, single-stage search).
+   */
+  refine?: boolean;
   /** Called with (rows done, rows total) while writing the n-gram matrix. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -73,7 +78,19 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
   const { matrix, norms } = model.wordMatrixWithNorms();
   const subwordCounts = new Int32Array(N);
   for (let i = 0; i < N; i++) subwordCounts[i] = model.subwordCount(i);
-  const words = encodeRows(matrix.data as Float32Array, N, D, dtype, { residual: dtype === 'int8' });
+  // int8: quantise the rows minus their mean row (see store-format.ts), with a 4-bit residual
+  let mean: Float32Array | null = null;
+  let wordRows = matrix.data as Float32Array;
+  const refine = dtype === 'int8' && opts.refine !== false;
+  if (refine && N > 0) {
+    const acc = new Float64Array(D);
+    for (let i = 0; i < N; i++) for (let j = 0; j < D; j++) acc[j]! += wordRows[i * D + j]!;
+    mean = Float32Array.from(acc, (v) => v / N);
+    const centred = new Float32Array(N * D);
+    for (let i = 0; i < N; i++) for (let j = 0; j < D; j++) centred[i * D + j] = wordRows[i * D + j]! - mean[j]!;
+    wordRows = centred;
+  }
+  const words = encodeRows(wordRows, N, D, dtype, { residual: refine });
   const G = model.input.rows - N;
   const eb = dtypeBytes(dtype);
   let output: Float32Array | null = null;
@@ -97,6 +114,7 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
     ['words', N * D * eb],
     ['wordScales', words.scales ? N * 4 : 0],
     ['wordResiduals', words.residual ? words.residual.byteLength : 0],
+    ['wordMean', mean ? mean.byteLength : 0],
     ['ngrams', G * D * eb],
     ['ngramScales', dtype === 'int8' ? G * 4 : 0],
     ['output', output ? output.byteLength : 0],
@@ -127,7 +145,8 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
     let pos = 0;
     const write = (b: Uint8Array) => {
       let done = 0;
-      while (done < b.byteLength) done += writeSync(fd, b, done, b.byteLength - done, pos + done);
+      // at most 1 GiB per call: writeSync refuses lengths of 2 GiB and more (f32 word rows of cc.en.300 are 2.4 GB)
+      while (done < b.byteLength) done += writeSync(fd, b, done, Math.min(b.byteLength - done, 1 << 30), pos + done);
       pos += b.byteLength;
     };
     const pad = (to: number) => {
@@ -154,6 +173,7 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
     put('words', words.data);
     if (words.scales) put('wordScales', bytesOf(words.scales));
     if (words.residual) put('wordResiduals', words.residual);
+    if (mean) put('wordMean', bytesOf(mean));
     // n-gram rows, streamed in chunks so a multi-GB matrix never sits in memory
     pad(sections.ngrams!.offset);
     const CH = Math.max(1, Math.floor((1 << 24) / (D * 4)));

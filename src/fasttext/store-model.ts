@@ -99,6 +99,7 @@ export class StoreModel extends VectorModel {
     const data = dtype === 'f32' ? this.section(name, Float32Array) : dtype === 'f16' ? this.section(name, Uint16Array) : this.section(name, Int8Array);
     const m: WordMatrix = { rows, dim: this.dim, dtype, data, scales: dtype === 'int8' ? this.section(scales, Float32Array) : undefined };
     if (name === 'words' && this.header.sections.wordResiduals!.length > 0) m.residual = this.section('wordResiduals', Uint8Array);
+    if (name === 'words' && this.header.sections.wordMean!.length > 0) m.mean = this.section('wordMean', Float32Array);
     return m;
   }
 
@@ -197,7 +198,7 @@ export class StoreModel extends VectorModel {
   }
 
   override info(): Record<string, unknown> {
-    return { ...super.info(), storeVersion: this.header.version, dtype: this.header.dtype, residualBits: this.words.residual ? 4 : 0, ngramRows: this.header.ngramRows, source: this.header.source, fileBytes: this.file.size };
+    return { ...super.info(), storeVersion: this.header.version, dtype: this.header.dtype, residualBits: this.words.residual ? 4 : 0, centred: this.words.mean !== undefined, ngramRows: this.header.ngramRows, source: this.header.source, fileBytes: this.file.size };
   }
 
   close(): void {
@@ -229,6 +230,8 @@ export function readHeader(file: BinaryFile): StoreHeader {
     h.version = version;
     // version 1 had no residual section
     if (version === 1 && h.sections && !h.sections.wordResiduals) h.sections.wordResiduals = { offset: 0, length: 0 };
+    // versions 1 and 2 had no mean row
+    if (version <= 2 && h.sections && !h.sections.wordMean) h.sections.wordMean = { offset: 0, length: 0 };
   }
   const a = h?.args;
   const ints = [h?.nwords, h?.nlabels, h?.ngramRows, a?.dim, a?.bucket, a?.minn, a?.maxn];
@@ -247,7 +250,9 @@ export function readHeader(file: BinaryFile): StoreHeader {
     subwordCounts: N * 4,
     words: N * D * eb,
     wordScales: h.dtype === 'int8' ? N * 4 : 0,
-    wordResiduals: h.dtype === 'int8' && version >= 2 ? N * residualRowBytes(D) : 0,
+    // optional (convert's `refine: false` leaves them out)
+    wordResiduals: h.sections?.wordResiduals?.length ? N * residualRowBytes(D) : 0,
+    wordMean: h.sections?.wordMean?.length ? D * 4 : 0,
     ngrams: h.ngramRows * D * eb,
     ngramScales: h.dtype === 'int8' ? h.ngramRows * 4 : 0,
     output: a.model === 'supervised' ? L * D * 4 : 0,

@@ -105,16 +105,20 @@ describe('compact store', () => {
     assert.ok(fineErr < coarseErr / 100, `residual cuts the squared error: ${fineErr} vs ${coarseErr}`);
   });
 
-  test('version-1 int8 stores (no residual) still read; their search is single-stage', () => {
+  test('version-1 int8 stores (no residual, no mean) still read; their search is single-stage', () => {
     const bin = BinModel.open(`${M}/skipgram.bin`);
-    const v2 = join(tmp, 'skipgram.v2.int8');
+    const plain = join(tmp, 'skipgram.plain.int8');
+    convertToStore(bin, plain, { dtype: 'int8', refine: false });
+    const v2 = join(tmp, 'skipgram.v3.int8');
     convertToStore(bin, v2, { dtype: 'int8' });
     // rewrite as version 1: same sections, minus the residual, version field 1
-    const b = new Uint8Array(readFileSync(v2));
+    const b = new Uint8Array(readFileSync(plain));
     const dv = new DataView(b.buffer);
     const len = dv.getUint32(12, true);
     const h = JSON.parse(Buffer.from(b.subarray(16, 16 + len)).toString());
+    assert.equal(h.sections.wordResiduals.length + h.sections.wordMean.length, 0);
     delete h.sections.wordResiduals;
+    delete h.sections.wordMean;
     const json = Buffer.from(JSON.stringify(h));
     assert.ok(json.byteLength <= len);
     b.fill(0x20, 16, 16 + len);
@@ -126,8 +130,9 @@ describe('compact store', () => {
     const s1 = openFastText(v1), s2 = openFastText(v2);
     assert.equal(s1.info().storeVersion, 1);
     assert.equal(s1.info().residualBits, 0);
-    assert.equal(s2.info().storeVersion, 2);
+    assert.equal(s2.info().storeVersion, 3);
     assert.equal(s2.info().residualBits, 4);
+    assert.equal(s2.info().centred, true);
     const queries = Array.from({ length: 100 }, (_, i) => bin.word((i * 13) % bin.nwords));
     const ref = bin.nearestNeighborsBatch(queries, 10);
     const recall = (m: typeof s1) => {

@@ -16,7 +16,10 @@ import { decodeRow, searchBatch, type WordMatrix } from './word-search.js';
 
 /** A word and its cosine similarity. */
 export interface Neighbor {
+  /** The word as text (invalid UTF-8 bytes shown as U+FFFD). */
   word: string;
+  /** The word's raw bytes, as the model keys it and the fastText CLI prints it. */
+  bytes: Uint8Array;
   score: number;
 }
 
@@ -226,7 +229,7 @@ export abstract class VectorModel {
   private search(queries: Float32Array, norms: Float64Array, k: number, banned: number[][]): Neighbor[][] {
     // .bin/.ftz reads reproduce the CLI to the last digit; stores take the SIMD kernel
     const results = searchBatch(this.wordMatrix(), queries, norms, k, banned, { exact: this.format !== 'store' });
-    return results.map((r) => r.map((s) => ({ word: this.dict.entry(s.id), score: s.score })));
+    return results.map((r) => r.map((s) => ({ word: this.dict.entry(s.id), bytes: this.dict.entryBytes(s.id), score: s.score })));
   }
 
   /** Row `i` of the normalised word matrix (what neighbour search compares against). */

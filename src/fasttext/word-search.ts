@@ -24,6 +24,8 @@ export interface WordMatrix {
   scales?: Float32Array;
   /** int8 only, optional: (N, ceil(D / 2)) packed 4-bit residuals (see `encodeRows`). */
   residual?: Uint8Array;
+  /** int8 only, optional: (D) row added to every decoded row (the store quantised rows minus it). */
+  mean?: Float32Array;
 }
 
 /** The residual's step is the row's int8 scale divided by this (values -7..7 cover half a step). */
@@ -46,7 +48,9 @@ export function decodeRow(m: WordMatrix, i: number, out: Float32Array): Float32A
     for (let j = 0; j < D; j++) out[j] = F16[d[o + j]!]!;
   } else {
     const d = m.data as Int8Array, s = m.scales![i]!;
-    for (let j = 0; j < D; j++) out[j] = d[o + j]! * s;
+    const mean = m.mean;
+    if (mean) for (let j = 0; j < D; j++) out[j] = Math.fround(d[o + j]! * s + mean[j]!);
+    else for (let j = 0; j < D; j++) out[j] = d[o + j]! * s;
     const res = m.residual;
     if (res) {
       const rb = (D + 1) >> 1, ro = i * rb, step = s / RESIDUAL_STEPS;
