@@ -25,12 +25,22 @@ export interface TrainingReport {
   targetSeconds: number;
   targetFrames: number;
   otherSpeakers: number;
+  /** Other speakers held out whole (not trained on) for the threshold. */
+  heldOutSpeakers?: number;
   negativeFrames: number;
   seconds: number;
   finalLoss: number;
   miningFrom: number;
-  /** Empirical equal-error point, and that of normal fits (the one `eer` mode uses). */
-  heldOut: { targetFrames: number; nonTargetFrames: number; eer: number; eerThreshold: number; gaussianEer: number; gaussianEerThreshold: number };
+  /**
+   * Held-out scores: empirical equal-error point, that of normal fits, the 1%-false-alarm
+   * point, and the error rates at the fixed threshold. `wholeClips`: scores are the columns
+   * of a broadcast of held-out files (`targetFiles`, `nonTargetFiles`) scored by detection
+   * (calibration.ts); otherwise held-out frames from the end of the training recordings.
+   */
+  heldOut: {
+    targetFrames: number; nonTargetFrames: number; eer: number; eerThreshold: number; gaussianEer: number; gaussianEerThreshold: number;
+    wholeClips?: boolean; targetFiles?: number; nonTargetFiles?: number; lowFalseAlarmThreshold?: number; missAtLowFalseAlarm?: number; missAtFixed?: number; falseAlarmAtFixed?: number;
+  };
   warnings: string[];
 }
 
