@@ -12,6 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { backendInfo } from '../src/nn/index.js';
 import { detectSpeaker, frameMetrics, mergeSegments, readRttm, trainSpeakerModel, type FrameMetrics, type PresetName, type Segment, type SpeakerConfig } from '../src/speaker/index.js';
@@ -73,6 +74,7 @@ export async function run(args: string[]): Promise<BenchResult> {
   const presets = (opt(args, '--presets') ?? 'original,default').split(',') as PresetName[];
   // dev experiments: --cfg train.averageLast=0.3 (JSON values) changes the default preset
   const overrides = args.flatMap((a, i) => (args[i - 1] === '--cfg' ? [a] : []));
+  const load0 = loadavg();
   const ours: Record<string, unknown> = { set, target: meta.target, broadcastOthers: meta.broadcastOthers, broadcastSeconds: meta.seconds, seeds, ...(overrides.length ? { overrides } : {}) };
   const table: string[] = [];
   for (const preset of presets) {
@@ -115,6 +117,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     }));
   }
   ours['backend'] = backendInfo();
+  ours['loadAverageAtStart'] = load0.map((x) => round(x, 2));
 
   let reference: BenchResult['reference'] = null;
   let note: string | undefined;
@@ -143,6 +146,7 @@ export async function run(args: string[]): Promise<BenchResult> {
   // with several seeds, the worst seed's mean F1
   const defaults = Object.keys(ours).filter((k) => /^default(-seed\d+)?$/.test(k)).map((k) => ours[k]);
   const ratio = reference && defaults.length ? round(Math.min(...defaults.map(meanF1)) / Math.max(1e-9, meanF1(reference['original'])), 2) : null;
+  ours['loadAverageAtEnd'] = loadavg().map((x) => round(x, 2));
   process.stderr.write(`speaker-eval (${set} set), frame F1 (precision/recall), 10 ms:\n${table.join('\n')}\n`);
   return {
     name: 'speaker-eval',
