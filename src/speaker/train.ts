@@ -17,7 +17,7 @@ import { EmbeddingNet } from './embedding-net.js';
 import { cutFrames, frameStarts, powerToDb } from './frames.js';
 import { EmbeddingMemory } from './memory.js';
 import { loadPowerMel, melCenters } from './power-mel.js';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION, SpeakerModel } from './speaker-model.js';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, SpeakerModel, memberFiles, type EnsembleMember } from './speaker-model.js';
 import { SpeechGate } from './speech-gate.js';
 import { calibrationScores, type CalibrationFile } from './calibration.js';
 import { equalErrorThreshold, falseAlarmThreshold, gaussianEqualErrorThreshold, missRate } from './threshold.js';
@@ -31,6 +31,8 @@ export interface TrainSpeakerOptions {
   /** Training steps (default: the preset's). */
   steps?: number;
   seed?: number;
+  /** Nets in the ensemble (default: the preset's). */
+  ensemble?: number;
   /** Adjusts the preset's configuration before training (tests use tiny nets; benchmarks try variants). */
   configure?: (cfg: SpeakerConfig) => void;
   /** Least seconds of target speech accepted. Default 10. */
@@ -39,6 +41,9 @@ export interface TrainSpeakerOptions {
   /** Warnings and notes (default: none). */
   log?: (line: string) => void;
 }
+
+/** Seed distance between ensemble members (so ensembles of neighbouring base seeds share no net). */
+const MEMBER_SEED_STRIDE = 1000;
 
 /** Held-out false-alarm rate of the `low-fa` threshold. */
 const LOW_FALSE_ALARM = 0.01;
@@ -235,6 +240,7 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
   const cfg = presetConfig(opts.preset ?? 'default');
   if (opts.steps !== undefined) cfg.train.steps = opts.steps;
   if (opts.seed !== undefined) cfg.train.seed = opts.seed;
+  if (opts.ensemble !== undefined) cfg.train.ensemble = opts.ensemble;
   opts.configure?.(cfg);
   const warnings: string[] = [];
   const warn = (s: string): void => { warnings.push(s); opts.log?.(`warning: ${s}`); };
@@ -278,22 +284,37 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
   const wholeClips = tSplit.wholeClips && oSplits.some((s) => s.wholeClips);
   const norm = dbStats([tSplit.train, othersTrain], size);
 
-  const rng = new Rng(cfg.train.seed + 5);
-  const bank = cfg.train.augment ? noiseBank(audio, cfg.train.seed + 11) : null;
   const heldBank = cfg.train.augment ? noiseBank(audio, cfg.train.seed + 12, { clips: 12 }) : null;
-  const negatives = bank ? concat([othersTrain, nonSpeech(bank, size, rng)], size) : othersTrain;
-
-  const net = new EmbeddingNet({ channels: audio.nMels, filters: cfg.net.filters, dim: cfg.net.dim }, cfg.train.seed);
-  const beds = cfg.train.augment && cfg.train.bedMix > 0 ? noiseBank(audio, cfg.train.seed + 14, { tonal: true, clips: 24 }) : null;
-  const log = trainEmbedding(net, { target: tSplit.train, negatives, noise: bank, beds, frameSize: size, norm }, cfg, opts.progress ?? silentProgress);
-
-  const embed = (s: FrameSet): Float32Array => net.embed(toDb(s, size), s.count, audio.frameColumns, norm);
   const D = cfg.net.dim;
-  const memory = new EmbeddingMemory(embed(subsample(tSplit.train, 600, size)), D);
-  const cohort = cfg.detect.cohort ? new EmbeddingMemory(embed(subsample(othersTrain, 500, size)), D) : null;
+  const nMembers = cfg.train.ensemble ?? 1;
+  if (!Number.isInteger(nMembers) || nMembers < 1 || nMembers > 64) throw new UsageError(`speaker train: ensemble must be an integer 1-64, got ${nMembers}`);
+  // each member is what a single training with its seed gives (its own net init, noise bank,
+  // beds and batches) on the same frames; member 0 is the single net of the base seed
+  const members: EnsembleMember[] = [];
+  const memberLogs: { seed: number; finalLoss: number; miningFrom: number; seconds: number }[] = [];
+  let negativeFrames = 0;
+  for (let k = 0; k < nMembers; k++) {
+    const tm = performance.now();
+    const seed = cfg.train.seed + k * MEMBER_SEED_STRIDE;
+    const mcfg: SpeakerConfig = { ...cfg, train: { ...cfg.train, seed } };
+    const rng = new Rng(seed + 5);
+    const bank = cfg.train.augment ? noiseBank(audio, seed + 11) : null;
+    const negatives = bank ? concat([othersTrain, nonSpeech(bank, size, rng)], size) : othersTrain;
+    negativeFrames = negatives.count;
+    const net = new EmbeddingNet({ channels: audio.nMels, filters: cfg.net.filters, dim: cfg.net.dim }, seed);
+    const beds = cfg.train.augment && cfg.train.bedMix > 0 ? noiseBank(audio, seed + 14, { tonal: true, clips: 24 }) : null;
+    if (nMembers > 1) opts.log?.(`training ensemble member ${k + 1}/${nMembers} (seed ${seed})`);
+    const log = trainEmbedding(net, { target: tSplit.train, negatives, noise: bank, beds, frameSize: size, norm }, mcfg, opts.progress ?? silentProgress);
+    const embedWith = (s: FrameSet): Float32Array => net.embed(toDb(s, size), s.count, audio.frameColumns, norm);
+    const memory = new EmbeddingMemory(embedWith(subsample(tSplit.train, 600, size)), D);
+    const cohort = cfg.detect.cohort ? new EmbeddingMemory(embedWith(subsample(othersTrain, 500, size)), D) : null;
+    members.push({ net, memory, cohort });
+    memberLogs.push({ seed, finalLoss: log.finalLoss, miningFrom: log.miningFrom, seconds: (performance.now() - tm) / 1000 });
+  }
+  const [first, ...extra] = members;
   const model = new SpeakerModel(
-    { format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, leanml: VERSION, config: cfg, norm, threshold: cfg.detect.fixedThreshold, training: null as never },
-    net, memory, cohort,
+    { format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, leanml: VERSION, config: cfg, norm, threshold: cfg.detect.fixedThreshold, training: null as never, members: memberLogs.map((m, k) => memberFiles(k, cfg.detect.cohort, m.seed)) },
+    first!.net, first!.memory, first!.cohort, extra,
   );
 
   // held-out clips, scored as `detect` scores (top-k mean against the memory of training
@@ -328,8 +349,8 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
       fn = concat([othersHeld, augmented(othersHeld, heldBank, size, hr, 10, 22), speechLevel(heldBank, othersHeld, size, hr)], size);
     }
     const ok = ft.count >= 2 && fn.count >= 2;
-    tScores = ok ? model.score(embed(ft)) : new Float32Array(0);
-    nScores = ok ? model.score(embed(fn)) : new Float32Array(0);
+    tScores = ok ? model.scoreFrames(toDb(ft, size), ft.count) : new Float32Array(0);
+    nScores = ok ? model.scoreFrames(toDb(fn, size), fn.count) : new Float32Array(0);
     heldT = ft.count;
     heldN = fn.count;
   }
@@ -349,10 +370,11 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
     targetFrames: target.count,
     otherSpeakers: otherSets.length - nHeldSpeakers,
     heldOutSpeakers: nHeldSpeakers,
-    negativeFrames: negatives.count,
+    negativeFrames,
     seconds: (performance.now() - t0) / 1000,
-    finalLoss: log.finalLoss,
-    miningFrom: log.miningFrom,
+    finalLoss: memberLogs[0]!.finalLoss,
+    miningFrom: memberLogs[0]!.miningFrom,
+    ...(nMembers > 1 ? { members: memberLogs } : {}),
     heldOut: {
       targetFrames: tScores.length, nonTargetFrames: nScores.length, wholeClips, targetFiles: calibFiles.length ? heldT : undefined, nonTargetFiles: calibFiles.length ? heldN : undefined,
       eer: eq.eer, eerThreshold: eq.threshold, gaussianEer: geq.eer, gaussianEerThreshold: geq.threshold,
