@@ -293,9 +293,9 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
   const members: EnsembleMember[] = [];
   const memberLogs: { seed: number; finalLoss: number; miningFrom: number; seconds: number }[] = [];
   let negativeFrames = 0;
-  for (let k = 0; k < nMembers; k++) {
+  for (let k = 0, retry = 0; k < nMembers; k++) {
     const tm = performance.now();
-    const seed = cfg.train.seed + k * MEMBER_SEED_STRIDE;
+    const seed = cfg.train.seed + k * MEMBER_SEED_STRIDE + retry;
     const mcfg: SpeakerConfig = { ...cfg, train: { ...cfg.train, seed } };
     const rng = new Rng(seed + 5);
     const bank = cfg.train.augment ? noiseBank(audio, seed + 11) : null;
@@ -308,6 +308,17 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
     const embedWith = (s: FrameSet): Float32Array => net.embed(toDb(s, size), s.count, audio.frameColumns, norm);
     const memory = new EmbeddingMemory(embedWith(subsample(tSplit.train, 600, size)), D);
     const cohort = cfg.detect.cohort ? new EmbeddingMemory(embedWith(subsample(othersTrain, 500, size)), D) : null;
+    // measured: one of 9 dev trainings (seed 2001) ended with NaN weights; a NaN member would
+    // turn every ensemble score into NaN, so it is retrained with the next seed (twice at most)
+    if (!memory.data.every(Number.isFinite) || (cohort && !cohort.data.every(Number.isFinite))) {
+      net.dispose();
+      if (retry >= 2) throw new UsageError(`speaker train: training with seed ${seed} diverged (NaN weights) after ${retry} retries; try another --seed`);
+      warn(`training with seed ${seed} diverged (NaN weights); retrained with seed ${seed + 1}`);
+      retry++;
+      k--;
+      continue;
+    }
+    retry = 0;
     members.push({ net, memory, cohort });
     memberLogs.push({ seed, finalLoss: log.finalLoss, miningFrom: log.miningFrom, seconds: (performance.now() - tm) / 1000 });
   }
