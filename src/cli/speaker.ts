@@ -24,11 +24,12 @@ export function registerSpeaker(program: Command): void {
     .addOption(new Option('--preset <name>', 'configuration: leanml default or the original method').choices(['default', 'original']).default('default'))
     .option('--steps <n>', 'training steps (default: the preset\'s)', intArg(1))
     .option('--seed <n>', 'random seed', intArg(0))
-    .action(async (o: { target: string[]; others: string[]; out: string; preset: PresetName; steps?: number; seed?: number }) => {
-      const model = await trainSpeakerModel(o.target, o.others, { preset: o.preset, steps: o.steps, seed: o.seed, progress: createProgress(), log: warn });
+    .option('--ensemble <n>', 'nets trained with different seeds whose scores are averaged (default: the preset\'s; 1 = a single net)', intArg(1, 64))
+    .action(async (o: { target: string[]; others: string[]; out: string; preset: PresetName; steps?: number; seed?: number; ensemble?: number }) => {
+      const model = await trainSpeakerModel(o.target, o.others, { preset: o.preset, steps: o.steps, seed: o.seed, ensemble: o.ensemble, progress: createProgress(), log: warn });
       model.save(o.out);
       const t = model.meta.training;
-      process.stdout.write(`${JSON.stringify({ out: o.out, preset: o.preset, threshold: model.meta.threshold, heldOutEer: t.heldOut.eer, targetSeconds: t.targetSeconds, otherSpeakers: t.otherSpeakers, trainSeconds: t.seconds, warnings: t.warnings }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ out: o.out, preset: o.preset, threshold: model.meta.threshold, heldOutEer: t.heldOut.eer, targetSeconds: t.targetSeconds, otherSpeakers: t.otherSpeakers, ensemble: model.members.length, trainSeconds: t.seconds, warnings: t.warnings }, null, 2)}\n`);
       model.dispose();
     });
 

@@ -62,8 +62,11 @@ function tones(n: number, rng: Rng, sr: number): Float32Array {
   return out;
 }
 
-/** A bank of non-speech mel power frames, (N, L, C), each scaled to unit mean power. */
-export function noiseBank(audio: AudioSettings, seed: number, opts: { clips?: number; seconds?: number } = {}): Frames {
+/**
+ * A bank of non-speech mel power frames, (N, L, C), each scaled to unit mean power: coloured
+ * noise, band noise, hiss and tonal beds, or (`tonal`) tonal beds only.
+ */
+export function noiseBank(audio: AudioSettings, seed: number, opts: { clips?: number; seconds?: number; tonal?: boolean } = {}): Frames {
   const rng = new Rng(seed);
   const sr = audio.sampleRate;
   const n = Math.round((opts.seconds ?? 5) * sr);
@@ -71,7 +74,7 @@ export function noiseBank(audio: AudioSettings, seed: number, opts: { clips?: nu
   const parts: Frames[] = [];
   for (let k = 0; k < clips; k++) {
     let x: Float32Array;
-    switch (k % 6) {
+    switch (opts.tonal ? 3 + (k % 3) : k % 6) {
       case 0: x = colouredNoise(n, rng, rng.uniform(0, 0.99)); break;
       case 1: x = filteredNoise(n, rng, sr, rng.uniform(150, 9000), rng.uniform(0.5, 3), false); break;
       case 2: x = filteredNoise(n, rng, sr, rng.uniform(1500, 9000), 0.7, true); break;
@@ -106,4 +109,19 @@ function normalizePower(x: Float32Array): void {
 export function mixAt(speech: Float32Array, noise: Float32Array, snrDb: number, out: Float32Array): void {
   const g = meanPower(speech) * 10 ** (-snrDb / 10);
   for (let i = 0; i < out.length; i++) out[i] = speech[i]! + g * noise[i]!;
+}
+
+/** Kinds of background `backgroundSignal` makes. */
+export type BackgroundKind = 'tonal' | 'band' | 'hiss';
+
+/**
+ * `n` samples of a background at unit mean power: a tonal music-like bed, noise in a random
+ * band inside the speech range, or hiss above it.
+ */
+export function backgroundSignal(kind: BackgroundKind, n: number, sr: number, rng: Rng): Float32Array {
+  const x = kind === 'tonal' ? tones(n, rng, sr)
+    : kind === 'band' ? filteredNoise(n, rng, sr, rng.uniform(300, 3500), rng.uniform(0.7, 3), false)
+    : filteredNoise(n, rng, sr, rng.uniform(4000, 8000), 0.7, true);
+  normalizePower(x);
+  return x;
 }

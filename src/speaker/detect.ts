@@ -86,7 +86,7 @@ export async function detectSpeaker(model: SpeakerModel, path: string, opts: Det
   const scoreFrames = (starts: Int32Array): void => {
     if (starts.length === 0) return;
     const local = starts.map((s) => s - pendStart);
-    const s = model.score(model.net.embedBlock(pend, pendT, L, local, model.meta.norm));
+    const s = model.scoreBlock(pend, pendT, L, local); // every ensemble member reads the same mel columns
     for (let i = 0; i < starts.length; i++) {
       for (let c = starts[i]!; c < starts[i]! + L; c++) { sum.buf[c]! += s[i]!; cnt.buf[c]!++; }
     }

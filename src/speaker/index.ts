@@ -13,6 +13,7 @@ export * from './embedding-net.js';
 export * from './memory.js';
 export * from './trainer.js';
 export * from './threshold.js';
+export * from './calibration.js';
 export * from './segments.js';
 export * from './formats.js';
 export * from './metrics.js';

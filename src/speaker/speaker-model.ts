@@ -3,8 +3,10 @@
  * A trained speaker model and its directory: `model.json` (format version, leanml version,
  * the full configuration incl. audio settings, input normalisation, thresholds, training
  * report), `net.safetensors` (PyTorch names and layouts), `memory.npy` (target embeddings) and
- * `cohort.npy` (other speakers' embeddings, when the score is cohort-normalised).
- * `loadSpeakerModel(dir)` restores it in one call.
+ * `cohort.npy` (other speakers' embeddings, when the score is cohort-normalised). An ensemble
+ * (nets trained with different seeds on the same data) adds `net-K.safetensors`,
+ * `memory-K.npy` (and `cohort-K.npy`) for members K = 1.., listed in `model.json` `members`;
+ * its score is the mean of the members' scores. `loadSpeakerModel(dir)` restores it in one call.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,13 +27,40 @@ export interface TrainingReport {
   targetSeconds: number;
   targetFrames: number;
   otherSpeakers: number;
+  /** Other speakers held out whole (not trained on) for the threshold. */
+  heldOutSpeakers?: number;
   negativeFrames: number;
   seconds: number;
   finalLoss: number;
   miningFrom: number;
-  /** Empirical equal-error point, and that of normal fits (the one `eer` mode uses). */
-  heldOut: { targetFrames: number; nonTargetFrames: number; eer: number; eerThreshold: number; gaussianEer: number; gaussianEerThreshold: number };
+  /** Per ensemble member (when more than one): its seed, final loss, mining start and training seconds. */
+  members?: { seed: number; finalLoss: number; miningFrom: number; seconds: number }[];
+  /**
+   * Held-out scores: empirical equal-error point, that of normal fits, the 1%-false-alarm
+   * point, and the error rates at the fixed threshold. `wholeClips`: scores are the columns
+   * of a broadcast of held-out files (`targetFiles`, `nonTargetFiles`) scored by detection
+   * (calibration.ts); otherwise held-out frames from the end of the training recordings.
+   */
+  heldOut: {
+    targetFrames: number; nonTargetFrames: number; eer: number; eerThreshold: number; gaussianEer: number; gaussianEerThreshold: number;
+    wholeClips?: boolean; targetFiles?: number; nonTargetFiles?: number; lowFalseAlarmThreshold?: number; missAtLowFalseAlarm?: number; missAtFixed?: number; falseAlarmAtFixed?: number;
+  };
   warnings: string[];
+}
+
+/** One net of a model with its own memory (and cohort): the first is the model's own. */
+export interface EnsembleMember {
+  net: EmbeddingNet;
+  memory: EmbeddingMemory;
+  cohort: EmbeddingMemory | null;
+}
+
+/** Files and seed of one ensemble member, as listed in `model.json`. */
+export interface MemberFiles {
+  net: string;
+  memory: string;
+  cohort?: string;
+  seed: number;
 }
 
 /** The contents of `model.json`. */
@@ -44,6 +73,14 @@ export interface ModelMeta {
   /** The threshold `detect` uses unless told otherwise. */
   threshold: number;
   training: TrainingReport;
+  /** Ensemble members (absent in single-net models written before ensembles: one member, `net.safetensors` + `memory.npy`). */
+  members?: MemberFiles[];
+}
+
+/** File names of member `k` (member 0 keeps the single-net names, so old readers still find a net). */
+export function memberFiles(k: number, cohort: boolean, seed: number): MemberFiles {
+  const tag = k === 0 ? '' : `-${k}`;
+  return { net: `net${tag}.safetensors`, memory: `memory${tag}.npy`, ...(cohort ? { cohort: `cohort${tag}.npy` } : {}), seed };
 }
 
 /** A loaded (or freshly trained) speaker model. */
@@ -53,7 +90,14 @@ export class SpeakerModel {
     readonly net: EmbeddingNet,
     readonly memory: EmbeddingMemory,
     readonly cohort: EmbeddingMemory | null,
+    /** Further ensemble members (none for a single net). */
+    readonly extra: EnsembleMember[] = [],
   ) {}
+
+  /** All nets with their memories, the model's own first. */
+  get members(): EnsembleMember[] {
+    return [{ net: this.net, memory: this.memory, cohort: this.cohort }, ...this.extra];
+  }
 
   get config(): SpeakerConfig {
     return this.meta.config;
@@ -64,26 +108,63 @@ export class SpeakerModel {
    * the cohort when the config says so.
    */
   score(embeddings: Float32Array): Float32Array {
+    return this.memberScore(this.members[0]!, embeddings);
+  }
+
+  /** One member's score of its own net's unit embeddings (N, D). */
+  memberScore(m: EnsembleMember, embeddings: Float32Array): Float32Array {
     const k = this.config.detect.topK;
-    const s = this.memory.score(embeddings, k);
-    if (this.cohort) {
-      const c = this.cohort.score(embeddings, k);
+    const s = m.memory.score(embeddings, k);
+    if (m.cohort) {
+      const c = m.cohort.score(embeddings, k);
       for (let i = 0; i < s.length; i++) s[i]! -= c[i]!;
     }
     return s;
   }
 
+  /**
+   * Scores of frames cut from one block of dB columns (T, C) at `starts` (L columns each):
+   * the mean over members of each net's score, all nets reading the same columns (the
+   * mel/STFT is computed once). out: (N,)
+   */
+  scoreBlock(block: Float32Array, T: number, L: number, starts: Int32Array): Float32Array {
+    return this.meanOver((m) => this.memberScore(m, m.net.embedBlock(block, T, L, starts, this.meta.norm)), starts.length);
+  }
+
+  /** Scores of `count` dB frames (N, L, C): the mean over members. out: (N,) */
+  scoreFrames(db: Float32Array, count: number): Float32Array {
+    return this.meanOver((m) => this.memberScore(m, m.net.embed(db, count, this.config.audio.frameColumns, this.meta.norm)), count);
+  }
+
+  private meanOver(f: (m: EnsembleMember) => Float32Array, n: number): Float32Array {
+    const ms = this.members;
+    if (ms.length === 1) return f(ms[0]!);
+    const out = new Float32Array(n);
+    for (const m of ms) {
+      const s = f(m);
+      for (let i = 0; i < n; i++) out[i]! += s[i]!;
+    }
+    for (let i = 0; i < n; i++) out[i]! /= ms.length;
+    return out;
+  }
+
   /** Writes the model directory (created if needed). */
   save(dir: string): void {
     mkdirSync(dir, { recursive: true });
+    const seeds = this.meta.members?.map((m) => m.seed) ?? [];
+    const files = this.members.map((m, k) => memberFiles(k, m.cohort !== null, seeds[k] ?? this.config.train.seed));
+    this.meta.members = files;
     writeFileSync(join(dir, 'model.json'), `${JSON.stringify(this.meta, null, 2)}\n`);
-    saveSafetensors(join(dir, 'net.safetensors'), this.net.stateDict(), { format: 'pt', leanml: VERSION });
-    writeNpy(join(dir, 'memory.npy'), this.memory.data, [this.memory.size, this.memory.dim]);
-    if (this.cohort) writeNpy(join(dir, 'cohort.npy'), this.cohort.data, [this.cohort.size, this.cohort.dim]);
+    for (const [k, m] of this.members.entries()) {
+      const f = files[k]!;
+      saveSafetensors(join(dir, f.net), m.net.stateDict(), { format: 'pt', leanml: VERSION });
+      writeNpy(join(dir, f.memory), m.memory.data, [m.memory.size, m.memory.dim]);
+      if (m.cohort && f.cohort) writeNpy(join(dir, f.cohort), m.cohort.data, [m.cohort.size, m.cohort.dim]);
+    }
   }
 
   dispose(): void {
-    this.net.dispose();
+    for (const m of this.members) m.net.dispose();
   }
 }
 
@@ -119,14 +200,32 @@ export async function loadSpeakerModel(dir: string): Promise<SpeakerModel> {
   const meta = readMeta(dir);
   await initBackend();
   const { audio, net: shape } = meta.config;
-  const net = new EmbeddingNet({ channels: audio.nMels, filters: shape.filters, dim: shape.dim });
+  const useCohort = meta.config.detect.cohort;
+  const files = meta.members ?? [memberFiles(0, useCohort, meta.config.train?.seed ?? 0)];
+  if (!Array.isArray(files) || files.length === 0 || files.length > 64) throw new FormatError(`${join(dir, 'model.json')}: 'members' must list 1-64 nets`);
+  const members: EnsembleMember[] = [];
   try {
-    net.loadStateDict(loadSafetensors(join(dir, 'net.safetensors')));
+    for (const f of files) {
+      if (typeof f?.net !== 'string' || typeof f.memory !== 'string' || /[\\/]/.test(f.net + f.memory + (f.cohort ?? ''))) throw new FormatError(`${join(dir, 'model.json')}: bad member entry ${JSON.stringify(f)}`);
+      const net = new EmbeddingNet({ channels: audio.nMels, filters: shape.filters, dim: shape.dim });
+      try {
+        net.loadStateDict(loadSafetensors(join(dir, f.net)));
+      } catch (err) {
+        net.dispose();
+        throw new FormatError(`${join(dir, f.net)}: ${(err as Error).message}`, { cause: err });
+      }
+      members.push({ net, memory: undefined as unknown as EmbeddingMemory, cohort: null }); // disposed on a later error
+      const m = members[members.length - 1]!;
+      m.memory = readMemory(join(dir, f.memory), shape.dim);
+      if (useCohort) {
+        if (!f.cohort) throw new FormatError(`${join(dir, 'model.json')}: member ${f.net} has no cohort file but the configuration uses a cohort`);
+        m.cohort = readMemory(join(dir, f.cohort), shape.dim);
+      }
+    }
   } catch (err) {
-    net.dispose();
-    throw new FormatError(`${join(dir, 'net.safetensors')}: ${(err as Error).message}`, { cause: err });
+    for (const m of members) m.net.dispose();
+    throw err;
   }
-  const memory = readMemory(join(dir, 'memory.npy'), shape.dim);
-  const cohort = meta.config.detect.cohort ? readMemory(join(dir, 'cohort.npy'), shape.dim) : null;
-  return new SpeakerModel(meta, net, memory, cohort);
+  const [first, ...extra] = members;
+  return new SpeakerModel(meta, first!.net, first!.memory, first!.cohort, extra);
 }

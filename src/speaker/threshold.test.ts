@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Rng } from '../core/rng.js';
 import { UsageError } from '../core/errors.js';
-import { equalErrorThreshold, gaussianEqualErrorThreshold } from './threshold.js';
+import { equalErrorThreshold, falseAlarmThreshold, gaussianEqualErrorThreshold, missRate } from './threshold.js';
 
 describe('equalErrorThreshold', () => {
   it('separable scores: zero error, threshold between the classes', () => {
@@ -41,5 +41,17 @@ describe('equalErrorThreshold', () => {
     assert.ok(Math.abs(g.threshold - 1) < 0.03 && Math.abs(g.eer - 0.0228) < 0.002, JSON.stringify(g)); // (2·1 + -1·0.5)/1.5 = 1, Φ(-2)
     const sep = gaussianEqualErrorThreshold([0.97, 0.99, 1], [0.1, 0.3, 0.2, 0.5]);
     assert.ok(sep.threshold > 0.5 && sep.threshold < 0.97, String(sep.threshold));
+  });
+});
+
+describe('falseAlarmThreshold and missRate', () => {
+  it('at most the given share of non-targets scores above the threshold', () => {
+    const n = Array.from({ length: 200 }, (_, i) => i / 200);
+    const t = falseAlarmThreshold(n, 0.01);
+    assert.equal(n.filter((s) => s > t).length, 2);
+    assert.equal(falseAlarmThreshold(n, 0), 199 / 200);
+    assert.equal(missRate([0.1, 0.5, 0.9, 1], 0.5), 0.5);
+    assert.throws(() => falseAlarmThreshold([], 0.01), UsageError);
+    assert.throws(() => falseAlarmThreshold(n, 1), UsageError);
   });
 });

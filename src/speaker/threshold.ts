@@ -75,3 +75,22 @@ function erfc(x: number): number {
   const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
   return x >= 0 ? r : 2 - r;
 }
+
+/**
+ * The lowest threshold at which at most `rate` of `nonTargets` score above it (decision:
+ * score > threshold): a precision-oriented point that ignores the target scores.
+ */
+export function falseAlarmThreshold(nonTargets: ArrayLike<number>, rate: number): number {
+  if (nonTargets.length === 0) throw new UsageError('falseAlarmThreshold: no non-target scores');
+  if (!(rate >= 0 && rate < 1)) throw new UsageError(`falseAlarmThreshold: rate must be in [0, 1), got ${rate}`);
+  const sorted = Float64Array.from(nonTargets).sort();
+  const allowed = Math.floor(rate * sorted.length); // scores allowed above the threshold
+  return sorted[sorted.length - 1 - allowed]!;
+}
+
+/** Share of `scores` at or below `threshold` (misses, for target scores). */
+export function missRate(scores: ArrayLike<number>, threshold: number): number {
+  let m = 0;
+  for (let i = 0; i < scores.length; i++) if (scores[i]! <= threshold) m++;
+  return scores.length ? m / scores.length : Number.NaN;
+}

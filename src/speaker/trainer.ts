@@ -29,6 +29,8 @@ export interface TrainingData {
   negatives: FrameSet;
   /** Non-speech frames mixed into training frames when augmenting (unit mean power). */
   noise: FrameSet | null;
+  /** Tonal music-like beds mixed (at 10-22 dB SNR) into a share `cfg.train.bedMix` of training frames, on top of `noise`. */
+  beds?: FrameSet | null;
   frameSize: number;
   norm: { mean: number; std: number };
 }
@@ -43,8 +45,9 @@ export interface TrainLog {
 }
 
 /** Fills `out` (B, L, C) with normalised dB frames picked by `ids`, augmented with probability `pAug`. */
-function gather(set: FrameSet, ids: Int32Array, size: number, norm: { mean: number; std: number }, noise: FrameSet | null, pAug: number, rng: Rng, out: Float32Array): void {
+function gather(set: FrameSet, ids: Int32Array, size: number, norm: { mean: number; std: number }, noise: FrameSet | null, pAug: number, rng: Rng, out: Float32Array, beds: FrameSet | null = null, pBed = 0): void {
   const tmp = new Float32Array(size);
+  const tmp2 = new Float32Array(size);
   for (let b = 0; b < ids.length; b++) {
     const src = set.data.subarray(ids[b]! * size, (ids[b]! + 1) * size);
     let x = src;
@@ -52,6 +55,13 @@ function gather(set: FrameSet, ids: Int32Array, size: number, norm: { mean: numb
       const n = rng.int(noise.count);
       mixAt(src, noise.data.subarray(n * size, (n + 1) * size), rng.uniform(3, 25), tmp);
       x = tmp;
+    }
+    if (beds && rng.next() < pBed) {
+      // a bed under the whole frame, relative to the speech (not to speech + noise)
+      const n = rng.int(beds.count);
+      mixAt(src, beds.data.subarray(n * size, (n + 1) * size), rng.uniform(10, 22), tmp2);
+      for (let i = 0; i < size; i++) tmp2[i]! += x[i]! - src[i]!;
+      x = tmp2;
     }
     const o = b * size;
     for (let i = 0; i < size; i++) out[o + i] = (10 * Math.log10(x[i]! > 1e-10 ? x[i]! : 1e-10) - norm.mean) / norm.std;
@@ -89,6 +99,8 @@ export function trainEmbedding(net: EmbeddingNet, data: TrainingData, cfg: Speak
   const rng = new Rng(seed + 17);
   const opt = new Adam(net.trainableVariables(), { lr });
   const pAug = data.noise ? 0.6 : 0;
+  const beds = data.beds ?? null;
+  const pBed = beds ? cfg.train.bedMix : 0;
   const bufA = new Float32Array(B * size);
   const bufP = new Float32Array(B * size);
   const bufN = new Float32Array(B * size);
@@ -97,12 +109,18 @@ export function trainEmbedding(net: EmbeddingNet, data: TrainingData, cfg: Speak
   let miningFrom = -1;
   let lastLoss = 0;
   let zeroShare = 0;
+  // weight averaging over the last `averageLast` share of the steps (Polyak): one step's
+  // weights depend on its last few batches; their running mean varies less between seeds
+  const avgFrom = cfg.train.averageLast > 0 ? Math.floor(steps * (1 - cfg.train.averageLast)) : steps;
+  const vars = net.trainableVariables();
+  const avg = vars.map((v) => new Float64Array(v.size));
+  let nAvg = 0;
   progress.start(steps, 'training');
   try {
     for (let step = 0; step < steps; step++) {
-      gather(data.target, randomIds(rng, data.target.count, B), size, data.norm, data.noise, pAug, rng, bufA);
+      gather(data.target, randomIds(rng, data.target.count, B), size, data.norm, data.noise, pAug, rng, bufA, beds, pBed);
       if (mining === 'batch-all') {
-        gather(data.negatives, randomIds(rng, data.negatives.count, B), size, data.norm, data.noise, pAug, rng, bufN);
+        gather(data.negatives, randomIds(rng, data.negatives.count, B), size, data.norm, data.noise, pAug, rng, bufN, beds, pBed);
         if (cfg.train.impostors) {
           // a quarter of the negatives: the target itself, formants moved (impostors); the rest
           // of the other speakers' frames moved a little (more speakers than the data has)
@@ -143,8 +161,13 @@ export function trainEmbedding(net: EmbeddingNet, data: TrainingData, cfg: Speak
         zeroShare = zero;
         if (miningFrom < 0 && zero > 0.5) miningFrom = step;
       }
+      if (step >= avgFrom) {
+        vars.forEach((v, i) => { const w = v.dataSync(); const a = avg[i]!; for (let j = 0; j < a.length; j++) a[j]! += w[j]!; });
+        nAvg++;
+      }
       progress.update(step + 1);
     }
+    if (nAvg > 1) vars.forEach((v, i) => v.assign(tf.tensor(Float32Array.from(avg[i]!, (x) => x / nAvg), v.shape)));
   } finally {
     progress.stop();
     opt.dispose();

@@ -2,7 +2,7 @@
 // one-shot detection, bad inputs, and the CLI.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -47,7 +47,10 @@ describe('speaker pipeline', () => {
     assert.equal(meta.config.audio.sampleRate, 22050);
     assert.equal(meta.config.preset, 'default');
     assert.ok(Number.isFinite(meta.threshold));
-    assert.equal(meta.threshold, meta.training.heldOut.gaussianEerThreshold);
+    // one recording per speaker: no whole file to hold out, so the fixed threshold, with a warning
+    assert.equal(meta.training.heldOut.wholeClips, false);
+    assert.equal(meta.threshold, meta.config.detect.fixedThreshold);
+    assert.ok(meta.training.warnings.some((w: string) => /fixed 0.7/.test(w)), JSON.stringify(meta.training.warnings));
     assert.ok(meta.training.heldOut.targetFrames > 0 && meta.training.heldOut.nonTargetFrames > 0);
   });
 
@@ -153,5 +156,42 @@ describe('speaker pipeline', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /detected [1-9]\d* segment\(s\)/);
     assert.match(r.stdout, /timeline report .*speaker-report\.html/);
+  });
+});
+
+describe('speaker threshold from a held-out broadcast', () => {
+  it('holds out whole files of the target and of other speakers and calibrates on detection scores', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leanml-speaker-calib-test-'));
+    try {
+      // each speaker as several recordings (sessions): the target in 4 parts, the others in 2
+      const sr = 22050;
+      const parts = async (src: string, out: string, n: number): Promise<void> => {
+        const x = await loadMono(src, sr);
+        const len = Math.floor(x.length / n);
+        mkdirSync(out, { recursive: true });
+        for (let i = 0; i < n; i++) writeWav(join(out, `${i}.wav`), [x.subarray(i * len, (i + 1) * len)], sr);
+      };
+      await parts(TARGET, join(dir, 'target'), 4);
+      await parts(OTHERS[0]!, join(dir, 'a'), 2);
+      await parts(OTHERS[1]!, join(dir, 'b'), 2);
+      const m = await trainSpeakerModel([join(dir, 'target')], [join(dir, 'a'), join(dir, 'b')], { configure: tiny, minTargetSeconds: 5 });
+      try {
+        const h = m.meta.training.heldOut;
+        assert.equal(h.wholeClips, true);
+        assert.equal(h.targetFiles, 1);
+        assert.equal(h.nonTargetFiles, 2);
+        assert.ok(h.targetFrames > 0 && h.nonTargetFrames > 0, JSON.stringify(h));
+        assert.equal(m.meta.threshold, h.eerThreshold);
+        // the memory holds the 3 training files' frames only: scoring the held-out file
+        // itself finds no exact match
+        const held = await detectSpeaker(m, join(dir, 'target', '2.wav'), { threshold: 0 });
+        assert.ok(held.scores.some((s) => Number.isFinite(s)));
+        assert.ok(held.scores.every((s) => !(s > 1 - 1e-6)));
+      } finally {
+        m.dispose();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
