@@ -79,7 +79,7 @@ export function registerLinear(program: Command): void {
     .option('--label-prefix <p>', 'label prefix of fastText lines', '__label__')
     .option('--report-every <n>', 'progressive validation every n examples (default 1, 2, 4, ...)', intArg(1))
     .option('--quiet', 'no progressive validation on stderr', false)
-    .option('--no-parse-thread', 'read and parse on this thread (default: a worker thread for hashed features from a file)')
+    .option('--parse-thread', 'read and parse on a worker thread while learning (hashed features from a file; same result)', false)
     .action(async (f: TrainFlags) => {
       const model = f.continue ? await loadLinearModel(f.continue) : undefined;
       if (!f.quiet) process.stderr.write(`${'pass'.padStart(4)} ${'examples'.padStart(12)} ${'pv error'.padStart(9)} ${'pv loss'.padStart(9)} ${'window err'.padStart(10)}\n`);
@@ -116,7 +116,7 @@ export function registerLinear(program: Command): void {
         model,
         reportEvery: f.reportEvery,
         onProgress,
-        parseThread: f.parseThread ? 'auto' : false,
+        parseThread: f.parseThread,
       });
       saveLinearModel(trained, f.model);
       for (const m of summary.skippedMessages) process.stderr.write(`skipped: ${m}\n`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { FormatError } from '../core/errors.js';
@@ -109,8 +109,11 @@ describe('parse thread: training equals the single-thread path bit for bit', () 
       assert.equal(errs[1], errs[0]);
     }
   });
-  it('auto: used for hashed features from a large enough file only', async () => {
-    const small = await trainLinear(file('small.txt', d.ft.slice(0, 50)), { features: { mode: 'hash', bits: 12 } });
+  it('off by default; auto: for hashed features from a large enough file only', async () => {
+    const big = file('big.txt', Array.from({ length: 16 }, () => d.ft).flat()); // over 1 MiB
+    assert.equal((await trainLinear(big, { features: { mode: 'hash', bits: 12 } })).summary.parseThread, false);
+    assert.equal((await trainLinear(big, { features: { mode: 'hash', bits: 12 }, parseThread: 'auto' })).summary.parseThread, availableParallelism() >= 2);
+    const small = await trainLinear(file('small.txt', d.ft.slice(0, 50)), { features: { mode: 'hash', bits: 12 }, parseThread: 'auto' });
     assert.equal(small.summary.parseThread, false);
     const lookup = await trainLinear(file('lookup.txt', d.ft.slice(0, 50)), { parseThread: true });
     assert.equal(lookup.summary.parseThread, false);

@@ -55,7 +55,7 @@ async function main(data: ParseWorkerData): Promise<void> {
         const raw = encoder.takesTokenHashes(line);
         const n = raw ? line.n : encoder.encode(line, true);
         if (RingWriter.exampleWords(line.labelEnd - line.labelStart, n) > out.maxRecordWords) {
-          throw new LimitError(`${data.path}:${lineNo}: the line has ${n} features, more than the parse thread's buffer holds; train without the parse thread (parseThread: false, --no-parse-thread)`);
+          throw new LimitError(`${data.path}:${lineNo}: the line has ${n} features, more than the parse thread's buffer holds; train without the parse thread`);
         }
         ok = raw
           ? out.example(RECORD.TOKENS, lineNo, buf, line.labelStart, line.labelEnd, line.weight, line.nsWeight[0]!, line.hash, line.value, n)

@@ -44,8 +44,10 @@ export interface TrainOptions {
   onProgress?: (report: ProgressReport) => void;
   /**
    * Read and parse a file on a worker thread while this thread learns (as Vowpal Wabbit's parser
-   * thread does). The result is identical either way. `auto` (default): for hashed features
-   * read from a file of at least 1 MiB without a shuffle buffer, on a machine with 2+ cores.
+   * thread does); hashed features from a file without a shuffle buffer only. The result is
+   * identical either way. Default false: on the shared 2-vCPU machine we measured on, the two
+   * threads were slower than one (see the README). `auto`: on for files of 1 MiB or more when
+   * the machine has 2+ cores.
    */
   parseThread?: boolean | 'auto';
 }
@@ -183,7 +185,7 @@ export async function trainLinear(input: string | undefined, options: TrainOptio
 
   // hashed features from a file: the encoding depends on nothing learned, so a worker can do it
   const features: FeatureConfig = options.model?.settings.features ?? { ...DEFAULT_FEATURES, ...options.features };
-  const threaded = name !== '<stdin>' && buffer === null && features.mode === 'hash' && (await wantParseThread(name, options.parseThread ?? 'auto'));
+  const threaded = name !== '<stdin>' && buffer === null && features.mode === 'hash' && (await wantParseThread(name, options.parseThread ?? false));
   if (threaded) {
     validateFeatureConfig(features);
     // open errors surface exactly as on the single-thread path
