@@ -28,7 +28,7 @@ export const VW_ABSENT = 'Vowpal Wabbit: no `vw` binary (set LEANML_VW or put vw
 
 /** VW's version string. */
 export function vwVersion(vw: string): string {
-  return spawnSync(vw, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  return spawnSync(vw, ['--version'], { encoding: 'utf8' }).stdout.trim().split('\n')[0]!;
 }
 
 /** Writes fastText token lines (`__label__x tok ...`) as VW lines `±1 | tok ...` (':' and '|' in tokens become '_'). */
