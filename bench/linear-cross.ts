@@ -12,6 +12,7 @@ import type { BenchResult } from './result.js';
 import { INTERACTIONS, writeCrossData } from './linear/cross-data.js';
 import { runOurs } from './linear/ours.js';
 import { runFasttext, runLiblinear, runSklearn } from './linear/references.js';
+import { runVw, VW_ABSENT } from './linear/vw.js';
 
 const DATA = fileURLToPath(new URL('./data/', import.meta.url));
 
@@ -42,10 +43,15 @@ export async function run(args: string[]): Promise<BenchResult> {
   const oursRuns: Awaited<ReturnType<typeof runOurs>>[] = [];
   const sklearnRuns: NonNullable<ReturnType<typeof runSklearn>>[] = [];
   const roundRatios: number[] = [];
+  const threadedRuns: number[] = [];
   for (let r = 0; r < rounds; r++) {
     process.stderr.write(`linear-cross: round ${r + 1}/${rounds}: leanml ...\n`);
     const o = await runOurs(train, test, { features: { mode: 'hash', bits } }, { repeats: 1, cliArgs: r === 0 ? ['--bits', String(bits)] : undefined });
     oursRuns.push(o);
+    // the same training with reading and parsing on a worker thread (opt-in)
+    const threaded = await runOurs(train, test, { features: { mode: 'hash', bits }, parseThread: true }, { repeats: 1 });
+    if (threaded.accuracy !== o.accuracy) throw new Error(`parse thread changed the result: accuracy ${threaded.accuracy} vs ${o.accuracy} single-threaded`);
+    threadedRuns.push(threaded.examplesPerSecond);
     process.stderr.write(`linear-cross: round ${r + 1}/${rounds}: scikit-learn ...\n`);
     const sk = runSklearn(train, test, n, 1, bits);
     if (sk) {
@@ -57,6 +63,15 @@ export async function run(args: string[]): Promise<BenchResult> {
   const sklearn = sklearnRuns.length > 0 ? { ...sklearnRuns[0]!, examplesPerSecond: median(sklearnRuns.map((s) => s.examplesPerSecond ?? 0)), roundExamplesPerSecond: sklearnRuns.map((s) => Math.round(s.examplesPerSecond ?? 0)) } : null;
   process.stderr.write('linear-cross: leanml, Vowpal Wabbit format with crosses built on the fly ...\n');
   const oursVw = await runOurs(`${base}-train.vw`, `${base}-test.vw`, { features: { mode: 'hash', bits, interactions: INTERACTIONS } }, { repeats: 1 });
+  // Vowpal Wabbit (when a binary is available): its defaults on the same tokens, the same table
+  // size as ours, and the VW-format fields with the 14 crosses built by -q (as ours above)
+  process.stderr.write('linear-cross: Vowpal Wabbit (if available) ...\n');
+  const vwRuns = [
+    await runVw(train, test, n, { format: 'fasttext', args: [], setting: 'VW defaults (squared loss, adaptive normalised invariant updates, 2^18 slots), one pass, same tokens' }),
+    await runVw(train, test, n, { format: 'fasttext', args: ['-b', String(bits)], setting: `VW defaults with 2^${bits} slots, one pass, same tokens` }),
+    await runVw(train, test, n, { format: 'fasttext', args: ['-b', String(bits), '--loss_function', 'hinge'], setting: `VW hinge loss, 2^${bits} slots, one pass, same tokens` }),
+    await runVw(`${base}-train.vw`, `${base}-test.vw`, n, { format: 'vw', args: ['-b', String(bits), ...INTERACTIONS.flatMap((q) => ['-q', q])], setting: `VW defaults, 2^${bits} slots, VW-format fields with the 14 crosses built by -q, one pass` }),
+  ].filter((r) => r !== null);
   const others = [];
   if (extra) {
     process.stderr.write('linear-cross: fastText, LIBLINEAR ...\n');
@@ -69,13 +84,16 @@ export async function run(args: string[]): Promise<BenchResult> {
       setting: `one pass, defaults + hashing into 2^${bits} slots; crosses spelled out in the fastText-format file`,
       vwFormatOnTheFlyCrosses: { examplesPerSecond: oursVw.examplesPerSecond, accuracy: oursVw.accuracy, progressiveError: oursVw.progressiveError },
       roundRatios,
+      parseThreadExamplesPerSecond: median(threadedRuns),
+      parseThreadRoundExamplesPerSecond: threadedRuns.map(Math.round),
       data: { examples: n, testExamples: n / 5, distinctFeatures: data.distinct, bayesAccuracy: data.bayesAccuracy, labelNoise: 0.07 },
     },
     reference: sklearn ? { ...sklearn } : null,
     ratio: roundRatios.length > 0 ? median(roundRatios) : null,
     note: [
       `ratio = median over ${rounds} alternating rounds of leanml examples/s / scikit-learn examples/s, both in-process (read + parse + hash + learn); CLI and reference process wall times and peak RSS also reported.`,
-      'Vowpal Wabbit is not installable here (no Debian package, no other registry): not measured.',
+      'leanml and scikit-learn each use one thread; parseThread* = leanml with its opt-in parse worker (two threads, identical model), measured in the same rounds.',
+      ...(vwRuns.length > 0 ? vwRuns.map((v) => `Vowpal Wabbit reference: ${JSON.stringify(v)}`) : [VW_ABSENT]),
       ...others.filter((o) => o !== null).map((o) => `other reference: ${JSON.stringify(o)}`),
     ].join(' '),
   };

@@ -15,6 +15,7 @@ import { evaluate, trainLinear, type LinearModel, type ProgressReport } from '..
 import type { BenchResult } from './result.js';
 import { writeCrossData } from './linear/cross-data.js';
 import { runLiblinear, runSklearn } from './linear/references.js';
+import { runVw, VW_ABSENT } from './linear/vw.js';
 
 const DATA = fileURLToPath(new URL('./data/', import.meta.url));
 
@@ -73,6 +74,10 @@ export async function run(args: string[]): Promise<BenchResult> {
   const multiTest = await evaluate(multi, test);
   const sk = runSklearn(train, test, n, 1, 20);
   const ll = await runLiblinear(train, test, n, ['-s', '2']);
+  const vwRuns = [
+    await runVw(train, test, n, { format: 'fasttext', args: ['-b', '20'], setting: 'VW defaults with 2^20 slots, one pass over the drifting stream, same tokens' }),
+    await runVw(train, test, n, { format: 'fasttext', args: ['-b', '20', '--loss_function', 'hinge'], setting: 'VW hinge loss, 2^20 slots, one pass, same tokens' }),
+  ].filter((r) => r !== null);
   return {
     name: 'linear-drift',
     ours: {
@@ -87,7 +92,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     ratio: sk?.accuracy != null ? (1 - sk.accuracy) / (1 - online.accuracy) : null,
     note: [
       `ratio = scikit-learn one-pass test error / leanml one-pass test error on the ${n / 5} examples after the stream.`,
-      'Vowpal Wabbit is not installable here: not measured.',
+      ...(vwRuns.length > 0 ? vwRuns.map((v) => `Vowpal Wabbit reference: ${JSON.stringify(v)}`) : [VW_ABSENT]),
       ...(ll ? [`other reference (batch): ${JSON.stringify(ll)}`] : []),
     ].join(' '),
   };

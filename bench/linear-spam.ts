@@ -11,6 +11,7 @@ import { spamSplit } from '../src/linear/spam-corpus.js';
 import type { BenchResult } from './result.js';
 import { runOurs } from './linear/ours.js';
 import { runFasttext, runLiblinear, runSklearn } from './linear/references.js';
+import { runVw, VW_ABSENT } from './linear/vw.js';
 
 const DATA = fileURLToPath(new URL('./data/', import.meta.url));
 
@@ -27,6 +28,10 @@ export async function run(_args: string[]): Promise<BenchResult> {
   const sk5 = runSklearn(trainPath, testPath, train.length, 5, 20);
   const ll = await runLiblinear(trainPath, testPath, train.length);
   const ft = runFasttext(trainPath, testPath, train.length, 5);
+  const vwRuns = [
+    await runVw(trainPath, testPath, train.length, { format: 'fasttext', args: [], setting: 'VW defaults, one pass, same tokens' }),
+    await runVw(trainPath, testPath, train.length, { format: 'fasttext', args: ['--loss_function', 'hinge'], setting: 'VW hinge loss, one pass, same tokens' }),
+  ].filter((r) => r !== null);
   return {
     name: 'linear-spam',
     ours: { ...ours, setting: 'defaults (exact lookup, hinge, AdaGrad, invariant updates, unit-norm examples), one pass', fivePasses: { accuracy: ours5.accuracy, auc: ours5.auc }, trainExamples: train.length, testExamples: test.length },
@@ -34,7 +39,7 @@ export async function run(_args: string[]): Promise<BenchResult> {
     ratio: sk1?.accuracy != null ? (1 - sk1.accuracy) / (1 - ours.accuracy) : null,
     note: [
       'ratio = scikit-learn one-pass test error / leanml one-pass test error (> 1: leanml makes fewer errors).',
-      'Vowpal Wabbit is not installable here (no Debian package): not measured.',
+      ...(vwRuns.length > 0 ? vwRuns.map((v) => `Vowpal Wabbit reference: ${JSON.stringify(v)}`) : [VW_ABSENT]),
       ...[sk5, ll, ft].filter((o) => o !== null).map((o) => `other reference: ${JSON.stringify(o)}`),
     ].join(' '),
   };

@@ -22,6 +22,7 @@ interface TrainFlags {
   maxFeatures: number;
   ngrams: number;
   interactions: string[];
+  cubic: string[];
   bias: boolean;
   repeats: string;
   unitNorm: boolean;
@@ -39,6 +40,7 @@ interface TrainFlags {
   labelPrefix: string;
   reportEvery?: number;
   quiet: boolean;
+  parseThread: boolean;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').filter((s) => s.length > 0)];
@@ -58,7 +60,8 @@ export function registerLinear(program: Command): void {
     .option('--bits <b>', 'hash features into 2^b slots (implies --features hash)', intArg(1, 30))
     .option('--max-features <n>', 'lookup: most distinct features kept (bounded memory)', intArg(1, 2 ** 30), 1 << 24)
     .option('--ngrams <n>', 'word n-grams up to n (within a namespace)', intArg(1, 8), 1)
-    .option('-q, --interactions <ab,cd>', 'cross namespaces by first character (repeatable)', collect, [] as string[])
+    .option('-q, --interactions <ab,cd>', 'cross namespaces by first character: pairs, or triples like abc (repeatable)', collect, [] as string[])
+    .option('--cubic <abc>', 'cubic crosses of three namespaces by first character (repeatable; same as -q abc)', collect, [] as string[])
     .option('--no-bias', 'no constant bias feature')
     .addOption(new Option('--repeats <r>', 'value of repeated features').choices(['count', 'log', 'binary']).default('count'))
     .option('--no-unit-norm', 'do not scale examples to unit L2 norm')
@@ -76,6 +79,7 @@ export function registerLinear(program: Command): void {
     .option('--label-prefix <p>', 'label prefix of fastText lines', '__label__')
     .option('--report-every <n>', 'progressive validation every n examples (default 1, 2, 4, ...)', intArg(1))
     .option('--quiet', 'no progressive validation on stderr', false)
+    .option('--parse-thread', 'read and parse on a worker thread while learning (hashed features from a file; same result)', false)
     .action(async (f: TrainFlags) => {
       const model = f.continue ? await loadLinearModel(f.continue) : undefined;
       if (!f.quiet) process.stderr.write(`${'pass'.padStart(4)} ${'examples'.padStart(12)} ${'pv error'.padStart(9)} ${'pv loss'.padStart(9)} ${'window err'.padStart(10)}\n`);
@@ -90,7 +94,7 @@ export function registerLinear(program: Command): void {
           bits: f.bits ?? 22,
           maxFeatures: f.maxFeatures,
           ngrams: f.ngrams,
-          interactions: f.interactions,
+          interactions: [...f.interactions, ...f.cubic],
           bias: f.bias,
           repeats: f.repeats as 'count',
           unitNorm: f.unitNorm,
@@ -112,6 +116,7 @@ export function registerLinear(program: Command): void {
         model,
         reportEvery: f.reportEvery,
         onProgress,
+        parseThread: f.parseThread,
       });
       saveLinearModel(trained, f.model);
       for (const m of summary.skippedMessages) process.stderr.write(`skipped: ${m}\n`);

@@ -5,7 +5,7 @@
  * the fly; a bias feature is added; repeated slots are merged so every slot appears once.
  *
  * Legend: F = features on the line, N = encoded entries (features + n-grams + crosses + bias).
- * Names in lookup mode: `token` (default namespace), `ns^token`, `a b` (n-gram), `x*y` (cross).
+ * Names in lookup mode: `token` (default namespace), `ns^token`, `a b` (n-gram), `x*y` (cross), `x*y*z` (cubic cross).
  */
 import { UsageError } from '../core/errors.js';
 import { FeatureLookup } from './feature-lookup.js';
@@ -20,7 +20,10 @@ export interface FeatureConfig {
   bits: number;
   /** Longest word n-gram (1 = tokens only) built from consecutive features of a namespace. */
   ngrams: number;
-  /** Namespace pairs to cross, by first character (`['ab']` crosses namespaces a* with b*). */
+  /**
+   * Namespaces to cross, by first character: pairs (`'ab'` crosses namespaces a* with b*) and
+   * triples (`'abc'`, cubic: every a*, b*, c* feature triple).
+   */
   interactions: string[];
   /** Whether a constant bias feature is added. */
   bias: boolean;
@@ -43,7 +46,7 @@ export function validateFeatureConfig(c: FeatureConfig): void {
   if (c.mode !== 'lookup' && c.mode !== 'hash') throw new UsageError(`features: mode must be lookup or hash, got '${String(c.mode)}'`);
   if (!Number.isInteger(c.bits) || c.bits < 1 || c.bits > 30) throw new UsageError(`features: bits must be an integer in [1, 30], got ${c.bits}`);
   if (!Number.isInteger(c.ngrams) || c.ngrams < 1 || c.ngrams > 8) throw new UsageError(`features: ngrams must be an integer in [1, 8], got ${c.ngrams}`);
-  for (const q of c.interactions) if (q.length !== 2) throw new UsageError(`features: each interaction is two namespace characters (like 'ab'), got '${q}'`);
+  for (const q of c.interactions) if (q.length !== 2 && q.length !== 3) throw new UsageError(`features: each interaction is two or three namespace characters (like 'ab' or 'abc'), got '${q}'`);
   if (c.repeats !== 'count' && c.repeats !== 'log' && c.repeats !== 'binary') throw new UsageError(`features: repeats must be count, log or binary, got '${String(c.repeats)}'`);
   if (typeof c.unitNorm !== 'boolean') throw new UsageError('features: unitNorm must be a boolean');
   if (!Number.isInteger(c.maxFeatures) || c.maxFeatures < 1 || c.maxFeatures > 1 << 30) throw new UsageError(`features: maxFeatures must be in [1, 2^30], got ${c.maxFeatures}`);
@@ -64,6 +67,8 @@ export class FeatureEncoder {
   private readonly mask: number;
   private readonly crossA: Int32Array;
   private readonly crossB: Int32Array;
+  /** Third namespace of cubic interactions (-1 for pairs). */
+  private readonly crossC: Int32Array;
   // per line feature hash, weighted value, key range (lookup): (F)
   private fh = new Uint32Array(64);
   private fv = new Float32Array(64);
@@ -83,6 +88,7 @@ export class FeatureEncoder {
     this.mask = config.mode === 'hash' ? (1 << config.bits) - 1 : 0;
     this.crossA = Int32Array.from(config.interactions, (q) => q.charCodeAt(0));
     this.crossB = Int32Array.from(config.interactions, (q) => q.charCodeAt(1));
+    this.crossC = Int32Array.from(config.interactions, (q) => (q.length === 3 ? q.charCodeAt(2) : -1));
     if (config.mode === 'lookup') {
       this.lookup = lookup ?? new FeatureLookup();
       if (this.lookup.size === 0) this.lookup.add(BIAS_KEY, 0, BIAS_KEY.length, BIAS_HASH);
@@ -107,22 +113,46 @@ export class FeatureEncoder {
    * (training); otherwise they are skipped (prediction).
    */
   encode(line: ParsedLine, grow: boolean): number {
+    if (this.takesTokenHashes(line)) {
+      // the common hashed case (fastText lines, tokens hashed by the parser): one tight pass
+      return this.encodeTokenHashes(line.hash, 0, line.value, 0, line.n, line.nsWeight[0]!);
+    }
+    this.startLine();
+    if (line.n > this.fh.length) this.growLineScratch(line.n);
+    const lookupMode = this.lookup !== null;
+    this.encodeFeatures(line, grow);
+    if (this.config.repeats !== 'count' || this.config.unitNorm) this.transformValues();
+    if (this.config.bias) this.push(lookupMode ? 0 : BIAS_HASH & this.mask, 1);
+    return this.n;
+  }
+
+  /**
+   * Whether `line` is the case `encodeTokenHashes` covers: hash mode, tokens hashed by the
+   * parser, all in the default namespace, no n-grams or crosses.
+   */
+  takesTokenHashes(line: ParsedLine): boolean {
+    return this.lookup === null && line.hashed && line.nsCount === 1 && line.nsChar[0] === DEFAULT_NAMESPACE && line.nsEnd[0] === line.nsStart[0] && this.config.ngrams === 1 && this.crossA.length === 0;
+  }
+
+  /**
+   * Encodes a line given as its token hashes `hash[hashAt, hashAt + nf)` and values
+   * `value[valueAt, ...)` (scaled by `w`): what `encode` does for lines `takesTokenHashes`
+   * accepts, usable on hashes that crossed threads. Returns the number of entries.
+   */
+  encodeTokenHashes(hash: Int32Array, hashAt: number, value: Float32Array, valueAt: number, nf: number, w: number): number {
+    this.startLine();
+    this.mergeTokenHashes(hash, hashAt, value, valueAt, nf, w);
+    if (this.config.repeats !== 'count' || this.config.unitNorm) this.transformValues();
+    if (this.config.bias) this.push(BIAS_HASH & this.mask, 1);
+    return this.n;
+  }
+
+  private startLine(): void {
     this.n = 0;
     if (++this.gen === 0x7fffffff) {
       this.dedupGen.fill(0);
       this.gen = 1;
     }
-    if (line.n > this.fh.length) this.growLineScratch(line.n);
-    const lookupMode = this.lookup !== null;
-    if (!lookupMode && line.hashed && line.nsCount === 1 && line.nsChar[0] === DEFAULT_NAMESPACE && line.nsEnd[0] === line.nsStart[0] && this.config.ngrams === 1 && this.crossA.length === 0) {
-      // the common hashed case (fastText lines, tokens hashed by the parser): one tight pass
-      this.encodeHashedTokens(line);
-    } else {
-      this.encodeFeatures(line, grow);
-    }
-    if (this.config.repeats !== 'count' || this.config.unitNorm) this.transformValues();
-    if (this.config.bias) this.push(lookupMode ? 0 : BIAS_HASH & this.mask, 1);
-    return this.n;
   }
 
   /**
@@ -130,13 +160,9 @@ export class FeatureEncoder {
    * are merged straight from the parser's hashes (the same result as the general path, with
    * the merge table inlined and sized once per line).
    */
-  private encodeHashedTokens(line: ParsedLine): void {
-    const nf = line.n;
+  private mergeTokenHashes(hash: Int32Array, hashAt: number, value: Float32Array, valueAt: number, nf: number, w: number): void {
     // room for every token and the bias without growing inside the loop
     while ((nf + 1) * 2 >= this.dedupSlot.length) this.growEncoded();
-    const hash = line.hash;
-    const value = line.value;
-    const w = line.nsWeight[0]!;
     const mask = this.mask;
     const idx = this.idx;
     const val = this.val;
@@ -147,8 +173,8 @@ export class FeatureEncoder {
     const gen = this.gen;
     let n = this.n;
     for (let f = 0; f < nf; f++) {
-      const slot = hash[f]! & mask;
-      const v = value[f]! * w;
+      const slot = hash[hashAt + f]! & mask;
+      const v = value[valueAt + f]! * w;
       let p = (slot ^ (slot >>> 16)) & dMask;
       for (;;) {
         if (dGen[p] !== gen) {
@@ -261,6 +287,10 @@ export class FeatureEncoder {
   private encodeCrosses(line: ParsedLine, grow: boolean): void {
     const lookupMode = this.lookup !== null;
     for (let q = 0; q < this.crossA.length; q++) {
+      if (this.crossC[q]! >= 0) {
+        this.encodeTriples(line, q, grow);
+        continue;
+      }
       for (let s1 = 0; s1 < line.nsCount; s1++) {
         if (line.nsChar[s1] !== this.crossA[q]) continue;
         for (let s2 = 0; s2 < line.nsCount; s2++) {
@@ -279,6 +309,49 @@ export class FeatureEncoder {
                 this.appendKey(this.keys, this.keyStart[j]!, this.keyEnd[j]!);
                 this.pushKey(this.keys, ks, this.keysUsed, murmur3(this.keys, ks, this.keysUsed, 0), v, grow);
                 this.keysUsed = ks;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Cubic interaction q: every feature triple of namespaces a*, b*, c*; within a repeated
+   * namespace each unordered combination once (as pairs do), so `aaa` gives the triples i < j < k.
+   */
+  private encodeTriples(line: ParsedLine, q: number, grow: boolean): void {
+    const lookupMode = this.lookup !== null;
+    const A = this.crossA[q]!;
+    const B = this.crossB[q]!;
+    const C = this.crossC[q]!;
+    for (let s1 = 0; s1 < line.nsCount; s1++) {
+      if (line.nsChar[s1] !== A) continue;
+      for (let s2 = 0; s2 < line.nsCount; s2++) {
+        if (line.nsChar[s2] !== B) continue;
+        for (let s3 = 0; s3 < line.nsCount; s3++) {
+          if (line.nsChar[s3] !== C) continue;
+          for (let i = line.nsFirst[s1]!; i < line.nsLast[s1]!; i++) {
+            const j0 = s1 === s2 ? i + 1 : line.nsFirst[s2]!;
+            for (let j = j0; j < line.nsLast[s2]!; j++) {
+              const hij = crossHash(this.fh[i]!, this.fh[j]!);
+              const vij = this.fv[i]! * this.fv[j]!;
+              const k0 = s2 === s3 ? j + 1 : s1 === s3 ? i + 1 : line.nsFirst[s3]!;
+              for (let k = k0; k < line.nsLast[s3]!; k++) {
+                const v = vij * this.fv[k]!;
+                if (!lookupMode) {
+                  this.push(crossHash(hij, this.fh[k]!) & this.mask, v);
+                } else {
+                  const ks = this.keysUsed;
+                  this.appendKey(this.keys, this.keyStart[i]!, this.keyEnd[i]!);
+                  this.appendByte(42); // *
+                  this.appendKey(this.keys, this.keyStart[j]!, this.keyEnd[j]!);
+                  this.appendByte(42);
+                  this.appendKey(this.keys, this.keyStart[k]!, this.keyEnd[k]!);
+                  this.pushKey(this.keys, ks, this.keysUsed, murmur3(this.keys, ks, this.keysUsed, 0), v, grow);
+                  this.keysUsed = ks;
+                }
               }
             }
           }

@@ -103,9 +103,18 @@ export class LinearModel {
     const enc = this.encoder;
     const n = enc.encode(line, true);
     if (enc.lookup) this.learner.ensureCapacity(enc.lookup.size);
-    const target = this.learner.vectors === 1 ? (y === this.positive ? 0 : 1) : y;
-    this.learner.learn(enc.idx, enc.val, n, target, line.weight);
+    this.learnEncoded(enc.idx, enc.val, n, y, line.weight);
     return y;
+  }
+
+  /**
+   * Learns an example already encoded by this model's feature settings (slots idx[0, n),
+   * values val[0, n)) with label index `y` (from `labelIndex`) and importance `weight`; the
+   * margins before the update stay in `learner.margins`. Slots must be below `encoder.slots`.
+   */
+  learnEncoded(idx: Int32Array, val: Float32Array, n: number, y: number, weight: number): void {
+    const target = this.learner.vectors === 1 ? (y === this.positive ? 0 : 1) : y;
+    this.learner.learn(idx, val, n, target, weight);
   }
 
   /** Predicted label index of the parsed line from margins in `learner.margins` (or freshly computed). */

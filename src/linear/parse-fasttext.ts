@@ -20,25 +20,37 @@ export function parseFastText(buf: Buffer, start: number, end: number, out: Pars
     while (i < end && SPACE[buf[i]!] === 1) i++;
     if (i >= end) break;
     const s = i;
-    // murmur3 (seed 0) of the token, computed while scanning it (the bytes are read once)
+    // murmur3 (seed 0) of the token, computed while scanning it (the bytes are read once),
+    // unrolled by murmur3's 4-byte blocks so each byte lands at a fixed shift; a token ends
+    // at `end` or at a separator (bytes above 32 never are: one compare for most bytes)
     let h = 0;
     let k = 0;
-    let shift = 0;
     let c: number;
-    // bytes above 32 are never separators: one compare for almost every byte
-    while (i < end && ((c = buf[i]!) > 32 || SPACE[c] === 0)) {
-      k |= c << shift;
-      shift += 8;
-      if (shift === 32) {
-        k = Math.imul(k, 0xcc9e2d51);
-        k = (k << 15) | (k >>> 17);
-        h ^= Math.imul(k, 0x1b873593);
-        h = (h << 13) | (h >>> 19);
-        h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-        k = 0;
-        shift = 0;
+    for (;;) {
+      if (i >= end || ((c = buf[i]!) <= 32 && SPACE[c] === 1)) break;
+      k = c;
+      if (i + 1 >= end || ((c = buf[i + 1]!) <= 32 && SPACE[c] === 1)) {
+        i += 1;
+        break;
       }
-      i++;
+      k |= c << 8;
+      if (i + 2 >= end || ((c = buf[i + 2]!) <= 32 && SPACE[c] === 1)) {
+        i += 2;
+        break;
+      }
+      k |= c << 16;
+      if (i + 3 >= end || ((c = buf[i + 3]!) <= 32 && SPACE[c] === 1)) {
+        i += 3;
+        break;
+      }
+      k |= c << 24;
+      i += 4;
+      k = Math.imul(k, 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      h ^= Math.imul(k, 0x1b873593);
+      h = (h << 13) | (h >>> 19);
+      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+      k = 0;
     }
     if (buf[s] === p0 && i - s >= plen && hasPrefix(buf, s, labelPrefix)) {
       if (i - s === plen) return `empty label '${Buffer.from(labelPrefix).toString()}'`;
@@ -48,7 +60,8 @@ export function parseFastText(buf: Buffer, start: number, end: number, out: Pars
       }
       continue;
     }
-    if (shift > 0) {
+    if ((i - s) & 3) {
+      // the last 1-3 bytes
       k = Math.imul(k, 0xcc9e2d51);
       k = (k << 15) | (k >>> 17);
       h ^= Math.imul(k, 0x1b873593);

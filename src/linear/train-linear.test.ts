@@ -8,6 +8,7 @@ import { Rng } from '../core/rng.js';
 import { evaluate } from './evaluate.js';
 import { inspectModel } from './inspect-model.js';
 import { loadLinearModel, loadLinearModelSync, saveLinearModel } from './model-file.js';
+import { crossHash, murmur3, murmur3String } from './murmur-hash.js';
 import { trainLinear, type ProgressReport } from './train-linear.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leanml-linear-test-'));
@@ -73,6 +74,40 @@ describe('trainLinear on each format, loss and feature mode', () => {
     const { model: m3, summary } = await trainLinear(tr, { features: { mode: 'hash', bits: 10, interactions: ['ab'] } });
     assert.equal(summary.slots, 1024);
     assert.equal(m3.encoder.encode((m3.parseLine(Buffer.from('|a x |b y'), 0, 9), m3.parsed), false), 4); // x, y, x*y, bias
+  });
+
+  it('cubic interactions: named triples in lookup mode, hashed as the cross of the pair with the third', async () => {
+    const tr = file('c.vw', ['1 |a x |b y |c z w', '-1 |a x |b y |c v']);
+    const { model } = await trainLinear(tr, { features: { mode: 'lookup', interactions: ['abc'] } });
+    const names = inspectModel(model, 50).flatMap((r) => [...r.positive, ...r.negative].map((f) => f.feature));
+    for (const f of ['a^x*b^y*c^z', 'a^x*b^y*c^w', 'a^x*b^y*c^v']) assert.ok(names.includes(f), `${f} in ${names.join(',')}`);
+    assert.ok(!names.some((f) => f.split('*').length === 2), 'no pair features without pair interactions');
+    // hash mode: the triple's slot is cross(cross(a, b), c) of the namespaced feature hashes
+    const { model: h } = await trainLinear(tr, { features: { mode: 'hash', bits: 20, interactions: ['abc'], unitNorm: false, bias: false } });
+    const line = Buffer.from('|a x |b y |c z');
+    h.parseLine(line, 0, line.length);
+    const n = h.encoder.encode(h.parsed, false);
+    const ha = murmur3(Buffer.from('x'), 0, 1, murmur3String('a'));
+    const hb = murmur3(Buffer.from('y'), 0, 1, murmur3String('b'));
+    const hc = murmur3(Buffer.from('z'), 0, 1, murmur3String('c'));
+    assert.equal(n, 4);
+    assert.equal(h.encoder.idx[3], crossHash(crossHash(ha, hb), hc) & ((1 << 20) - 1));
+    // within one namespace each unordered triple once: 4 tokens give 4 triples
+    const { model: same } = await trainLinear(file('aaa.vw', ['1 |a p q r s']), { features: { mode: 'lookup', interactions: ['aaa'], bias: false } });
+    assert.equal(same.encoder.slots, 1 + 4 + 4);
+  });
+
+  it('cubic interactions learn a three-way parity that pairs cannot', async () => {
+    const rng = new Rng(5);
+    const rows = Array.from({ length: 4000 }, () => {
+      const [a, b, c] = [rng.int(2), rng.int(2), rng.int(2)];
+      return `${(a ^ b ^ c) === 1 ? 1 : -1} |a v${a} |b v${b} |c v${c}`;
+    });
+    const tr = file('parity-train.vw', rows.slice(0, 3000));
+    const te = file('parity-test.vw', rows.slice(3000));
+    const acc = async (interactions: string[]): Promise<number> => (await evaluate((await trainLinear(tr, { features: { mode: 'hash', bits: 16, interactions }, passes: 3 })).model, te)).accuracy;
+    assert.equal(await acc(['abc']), 1);
+    assert.ok((await acc(['ab', 'bc', 'ac'])) < 0.9);
   });
 
   it('one-vs-rest for three or more labels', async () => {
@@ -207,7 +242,8 @@ describe('bad input', () => {
     await assert.rejects(trainLinear(p, { passes: 0 }), UsageError);
     await assert.rejects(trainLinear(undefined, { passes: 2 }), /stdin can be read only once/);
     await assert.rejects(trainLinear(p, { features: { bits: 40, mode: 'hash' } }), /bits must be an integer in \[1, 30\]/);
-    await assert.rejects(trainLinear(p, { features: { interactions: ['abc'] } }), /two namespace characters/);
+    await assert.rejects(trainLinear(p, { features: { interactions: ['abcd'] } }), /two or three namespace characters/);
+    await assert.rejects(trainLinear(p, { features: { interactions: ['a'] } }), /two or three namespace characters/);
   });
   it('evaluate names the line of a malformed test line', async () => {
     const { model } = await trainLinear(file('ev.txt', ['__label__a x', '__label__b y']));
