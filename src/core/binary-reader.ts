@@ -7,6 +7,9 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { FormatError } from './errors.js';
 
+/** Bytes per `readSync` call (Node refuses lengths of 2 GiB and more). */
+const MAX_READ_CALL = 2 ** 30;
+
 /** A file opened for positioned reads. Close it when done. */
 export class BinaryFile {
   readonly path: string;
@@ -42,7 +45,9 @@ export class BinaryFile {
     if (out.byteLength < length) throw new RangeError(`read: target of ${out.byteLength} bytes is smaller than ${length}`);
     let done = 0;
     while (done < length) {
-      const n = readSync(this.fd!, out, done, length - done, offset + done);
+      // one readSync call takes at most 2 GiB - 1 (its length is an int32): read large
+      // sections (the f32 word matrix of a cc.en.300-sized store is 2.4 GB) in 1 GiB calls
+      const n = readSync(this.fd!, out, done, Math.min(length - done, MAX_READ_CALL), offset + done);
       if (n === 0) throw new FormatError(`${this.path}: unexpected end of file at byte ${offset + done} (file changed while reading?)`);
       done += n;
     }
