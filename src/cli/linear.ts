@@ -40,7 +40,7 @@ interface TrainFlags {
   labelPrefix: string;
   reportEvery?: number;
   quiet: boolean;
-  parseThread: boolean;
+  parseThread: 'auto' | 'on' | 'off';
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').filter((s) => s.length > 0)];
@@ -79,7 +79,7 @@ export function registerLinear(program: Command): void {
     .option('--label-prefix <p>', 'label prefix of fastText lines', '__label__')
     .option('--report-every <n>', 'progressive validation every n examples (default 1, 2, 4, ...)', intArg(1))
     .option('--quiet', 'no progressive validation on stderr', false)
-    .option('--parse-thread', 'read and parse on a worker thread while learning (hashed features from a file; same result)', false)
+    .addOption(new Option('--parse-thread <mode>', 'read and parse on a worker thread while learning (hashed features from a file of 1 MiB+ on 2+ cores when auto; same result)').choices(['auto', 'on', 'off']).default('auto'))
     .action(async (f: TrainFlags) => {
       const model = f.continue ? await loadLinearModel(f.continue) : undefined;
       if (!f.quiet) process.stderr.write(`${'pass'.padStart(4)} ${'examples'.padStart(12)} ${'pv error'.padStart(9)} ${'pv loss'.padStart(9)} ${'window err'.padStart(10)}\n`);
@@ -116,7 +116,7 @@ export function registerLinear(program: Command): void {
         model,
         reportEvery: f.reportEvery,
         onProgress,
-        parseThread: f.parseThread,
+        parseThread: f.parseThread === 'auto' ? 'auto' : f.parseThread === 'on',
       });
       saveLinearModel(trained, f.model);
       for (const m of summary.skippedMessages) process.stderr.write(`skipped: ${m}\n`);

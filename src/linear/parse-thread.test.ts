@@ -109,10 +109,11 @@ describe('parse thread: training equals the single-thread path bit for bit', () 
       assert.equal(errs[1], errs[0]);
     }
   });
-  it('off by default; auto: for hashed features from a large enough file only', async () => {
+  it('auto by default: for hashed features from a large enough file on 2+ cores only; false forces one thread', async () => {
     const big = file('big.txt', Array.from({ length: 16 }, () => d.ft).flat()); // over 1 MiB
-    assert.equal((await trainLinear(big, { features: { mode: 'hash', bits: 12 } })).summary.parseThread, false);
+    assert.equal((await trainLinear(big, { features: { mode: 'hash', bits: 12 } })).summary.parseThread, availableParallelism() >= 2);
     assert.equal((await trainLinear(big, { features: { mode: 'hash', bits: 12 }, parseThread: 'auto' })).summary.parseThread, availableParallelism() >= 2);
+    assert.equal((await trainLinear(big, { features: { mode: 'hash', bits: 12 }, parseThread: false })).summary.parseThread, false);
     const small = await trainLinear(file('small.txt', d.ft.slice(0, 50)), { features: { mode: 'hash', bits: 12 }, parseThread: 'auto' });
     assert.equal(small.summary.parseThread, false);
     const lookup = await trainLinear(file('lookup.txt', d.ft.slice(0, 50)), { parseThread: true });

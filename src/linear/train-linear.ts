@@ -45,9 +45,9 @@ export interface TrainOptions {
   /**
    * Read and parse a file on a worker thread while this thread learns (as Vowpal Wabbit's parser
    * thread does); hashed features from a file without a shuffle buffer only. The result is
-   * identical either way. Default false: on the shared 2-vCPU machine we measured on, the two
-   * threads were slower than one (see the README). `auto`: on for files of 1 MiB or more when
-   * the machine has 2+ cores.
+   * identical either way. Default `auto`: on for files of 1 MiB or more when the machine has 2+
+   * cores (on a quiet 2-core machine it is ~1.3x faster than one thread; on one whose cores are
+   * busy with other jobs it can be slower — see the README — so `false` forces one thread).
    */
   parseThread?: boolean | 'auto';
 }
@@ -185,7 +185,7 @@ export async function trainLinear(input: string | undefined, options: TrainOptio
 
   // hashed features from a file: the encoding depends on nothing learned, so a worker can do it
   const features: FeatureConfig = options.model?.settings.features ?? { ...DEFAULT_FEATURES, ...options.features };
-  const threaded = name !== '<stdin>' && buffer === null && features.mode === 'hash' && (await wantParseThread(name, options.parseThread ?? false));
+  const threaded = name !== '<stdin>' && buffer === null && features.mode === 'hash' && (await wantParseThread(name, options.parseThread ?? 'auto'));
   if (threaded) {
     validateFeatureConfig(features);
     // open errors surface exactly as on the single-thread path
