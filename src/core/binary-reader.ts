@@ -6,9 +6,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { FormatError } from './errors.js';
-
-/** Bytes per `readSync` call (Node refuses lengths of 2 GiB and more). */
-const MAX_READ_CALL = 2 ** 30;
+import { MAX_IO_CALL } from './write-fully.js';
 
 /** A file opened for positioned reads. Close it when done. */
 export class BinaryFile {
@@ -47,7 +45,7 @@ export class BinaryFile {
     while (done < length) {
       // one readSync call takes at most 2 GiB - 1 (its length is an int32): read large
       // sections (the f32 word matrix of a cc.en.300-sized store is 2.4 GB) in 1 GiB calls
-      const n = readSync(this.fd!, out, done, Math.min(length - done, MAX_READ_CALL), offset + done);
+      const n = readSync(this.fd!, out, done, Math.min(length - done, MAX_IO_CALL), offset + done);
       if (n === 0) throw new FormatError(`${this.path}: unexpected end of file at byte ${offset + done} (file changed while reading?)`);
       done += n;
     }

@@ -5,6 +5,7 @@
  */
 export * from './errors.js';
 export * from './binary-reader.js';
+export * from './write-fully.js';
 export * from './math.js';
 export * from './half.js';
 export * from './top-k.js';

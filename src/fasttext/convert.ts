@@ -5,8 +5,9 @@
  * give back raw vectors), the n-gram matrix for unknown words, all in f32, f16 or int8 (word
  * rows of int8 stores with a 4-bit residual, so that search can rescore its shortlist).
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
+import { writeFullySync } from '../core/write-fully.js';
 import type { BinModel } from './bin-model.js';
 import { DenseFileMatrix } from './dense-file-matrix.js';
 import { align, dtypeBytes, residualRowBytes, type Section, type SectionName, STORE_MAGIC, STORE_VERSION, type StoreDtype, type StoreHeader } from './store-format.js';
@@ -144,9 +145,7 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
   try {
     let pos = 0;
     const write = (b: Uint8Array) => {
-      let done = 0;
-      // at most 1 GiB per call: writeSync refuses lengths of 2 GiB and more (f32 word rows of cc.en.300 are 2.4 GB)
-      while (done < b.byteLength) done += writeSync(fd, b, done, Math.min(b.byteLength - done, 1 << 30), pos + done);
+      writeFullySync(fd, b, pos);
       pos += b.byteLength;
     };
     const pad = (to: number) => {

@@ -17,6 +17,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { FormatError } from '../core/errors.js';
+import { writeFullySync } from '../core/write-fully.js';
 import { INPUT_FORMATS, type InputFormat } from './detect-format.js';
 import { validateFeatureConfig, type FeatureConfig } from './feature-encoder.js';
 import { FeatureLookup } from './feature-lookup.js';
@@ -101,7 +102,7 @@ export function saveLinearModel(model: LinearModel, path: string): void {
     writeSync(fd, Buffer.alloc(pad8(16 + json.length)));
     for (const { data } of parts) {
       const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, Math.min(bytes.length - off, 1 << 26));
+      writeFullySync(fd, bytes);
       writeSync(fd, Buffer.alloc(pad8(bytes.length)));
     }
     fsyncSync(fd);
