@@ -110,6 +110,19 @@ describe('layers: the speaker net against PyTorch', () => {
     p.dispose();
   });
 
+  it('l2Normalize of an all-zero row has a finite gradient, as torch.nn.functional.normalize', () => {
+    // torch: F.normalize(x, dim=1, eps=1e-12) with x = [[0,0,0],[3,4,0]], loss = sum(y * w),
+    // w = [[1,2,3],[1,2,3]] gives x.grad = [[1e12, 2e12, 3e12], [-0.064, 0.048, 0.6]]
+    // (the clamped norm passes no gradient; sqrt's 0/0 made it NaN before)
+    const x = tf.tensor2d([[0, 0, 0], [3, 4, 0]]);
+    const w = tf.tensor2d([[1, 2, 3], [1, 2, 3]]);
+    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(l2Normalize(v, { axis: 1 }), w)))(x);
+    const got = values(g);
+    expectClose(got.subarray(0, 3), Float32Array.of(1e12, 2e12, 3e12), { atol: 0, rtol: 1e-6 });
+    expectClose(got.subarray(3), Float32Array.of(-0.064, 0.048, 0.6), { atol: 1e-6 });
+    tf.dispose([x, w, g]);
+  });
+
   it('stateDict round-trips PyTorch layouts and rejects wrong shapes and names', () => {
     const net = new SpeakerNet().loadStateDict(fx, { strict: false });
     const sd = net.stateDict();

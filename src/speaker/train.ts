@@ -308,8 +308,10 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
     const embedWith = (s: FrameSet): Float32Array => net.embed(toDb(s, size), s.count, audio.frameColumns, norm);
     const memory = new EmbeddingMemory(embedWith(subsample(tSplit.train, 600, size)), D);
     const cohort = cfg.detect.cohort ? new EmbeddingMemory(embedWith(subsample(othersTrain, 500, size)), D) : null;
-    // measured: one of 9 dev trainings (seed 2001) ended with NaN weights; a NaN member would
-    // turn every ensemble score into NaN, so it is retrained with the next seed (twice at most)
+    // one of 9 dev trainings (seed 2001) once ended with NaN weights: the gradient of the L2
+    // norm at an all-zero embedding (fixed in nn/l2-normalize.ts; seed 2001 now trains). A NaN
+    // member would turn every ensemble score into NaN, so one is still retrained with the next
+    // seed (twice at most)
     if (!memory.data.every(Number.isFinite) || (cohort && !cohort.data.every(Number.isFinite))) {
       net.dispose();
       if (retry >= 2) throw new UsageError(`speaker train: training with seed ${seed} diverged (NaN weights) after ${retry} retries; try another --seed`);
