@@ -90,6 +90,7 @@ export async function run(args: string[]): Promise<BenchResult> {
       // F1 at each threshold training could have chosen, from the same score curves
       const candidates: Record<string, number> = { model: model.meta.threshold, fixed: model.config.detect.fixedThreshold, eer: h.eerThreshold, eerNormal: h.gaussianEerThreshold };
       if (h.lowFalseAlarmThreshold !== undefined) candidates['lowFa'] = h.lowFalseAlarmThreshold;
+      if (h.bestF1Threshold !== undefined) candidates['maxF1'] = h.bestF1Threshold;
       const atCandidates: Record<string, Record<string, number>> = {};
       for (const v of Object.keys(VARIANTS) as Variant[]) {
         const r = await detectSpeaker(model, join(dir, VARIANTS[v]));

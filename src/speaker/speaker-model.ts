@@ -37,13 +37,14 @@ export interface TrainingReport {
   members?: { seed: number; finalLoss: number; miningFrom: number; seconds: number }[];
   /**
    * Held-out scores: empirical equal-error point, that of normal fits, the 1%-false-alarm
-   * point, and the error rates at the fixed threshold. `wholeClips`: scores are the columns
+   * point, the point of best held-out F1 of detection's segments (with that F1 and the range
+   * of near-best thresholds), and the error rates at the fixed threshold. `wholeClips`: scores are the columns
    * of a broadcast of held-out files (`targetFiles`, `nonTargetFiles`) scored by detection
    * (calibration.ts); otherwise held-out frames from the end of the training recordings.
    */
   heldOut: {
     targetFrames: number; nonTargetFrames: number; eer: number; eerThreshold: number; gaussianEer: number; gaussianEerThreshold: number;
-    wholeClips?: boolean; targetFiles?: number; nonTargetFiles?: number; lowFalseAlarmThreshold?: number; missAtLowFalseAlarm?: number; missAtFixed?: number; falseAlarmAtFixed?: number;
+    wholeClips?: boolean; targetFiles?: number; nonTargetFiles?: number; lowFalseAlarmThreshold?: number; missAtLowFalseAlarm?: number; bestF1Threshold?: number; bestF1?: number; bestF1Range?: [number, number]; missAtFixed?: number; falseAlarmAtFixed?: number;
   };
   warnings: string[];
 }

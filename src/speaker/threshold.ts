@@ -4,6 +4,7 @@
  * target scores equals the false-alarm rate on non-target scores.
  */
 import { UsageError } from '../core/errors.js';
+import { mergeSegments } from './segments.js';
 
 /** The equal-error threshold and the error rate there. */
 export interface EqualError {
@@ -93,4 +94,64 @@ export function missRate(scores: ArrayLike<number>, threshold: number): number {
   let m = 0;
   for (let i = 0; i < scores.length; i++) if (scores[i]! <= threshold) m++;
   return scores.length ? m / scores.length : Number.NaN;
+}
+
+/** A held-out broadcast as `detect` scored it: column scores, gate and truth per column. */
+export interface ScoredBroadcast {
+  scores: Float32Array;
+  gate: Uint8Array;
+  isTarget: Uint8Array;
+  columnSeconds: number;
+}
+
+/** The threshold of best held-out F1 and the F1 there. */
+export interface BestF1 {
+  threshold: number;
+  f1: number;
+  /** The range of thresholds within `tolerance` of the best F1 (the threshold is its middle). */
+  range: [number, number];
+}
+
+/**
+ * The threshold at which detection itself — segments from `mergeSegments` with the model's gap
+ * filling and minimum duration, ANDed with the gate — reaches the best column-level F1 over all
+ * `broadcasts` together. Candidates are `candidates` quantiles of the gated scores; F1 is flat
+ * near its best when the classes barely overlap on held-out data, and then the middle of the
+ * contiguous range of thresholds within `tolerance` of the best is taken, not an end of it
+ * (an end hugs the highest non-target or the lowest target score).
+ */
+export function bestF1Threshold(broadcasts: ScoredBroadcast[], opts: { maxGap: number; minDuration: number; candidates?: number; tolerance?: number }): BestF1 {
+  const all: number[] = [];
+  for (const b of broadcasts) for (let c = 0; c < b.scores.length; c++) if (b.gate[c] && Number.isFinite(b.scores[c]!)) all.push(b.scores[c]!);
+  if (all.length < 2 || !broadcasts.some((b) => b.isTarget.includes(1))) throw new UsageError('bestF1Threshold: need gated scores of target and non-target columns');
+  all.sort((a, b) => a - b);
+  const k = opts.candidates ?? 400;
+  const cands: number[] = [];
+  for (let i = 0; i <= k; i++) {
+    const q = all[Math.min(all.length - 1, Math.floor((i / k) * (all.length - 1)))]!;
+    const thr = i === 0 ? q - 1e-6 : q;
+    if (cands.length === 0 || thr > cands[cands.length - 1]!) cands.push(thr);
+  }
+  const f1s = cands.map((thr) => {
+    let tp = 0, fp = 0, fn = 0;
+    for (const b of broadcasts) {
+      const det = new Uint8Array(b.scores.length);
+      for (const s of mergeSegments(b.scores, b.gate, { threshold: thr, columnSeconds: b.columnSeconds, maxGap: opts.maxGap, minDuration: opts.minDuration })) {
+        det.fill(1, Math.round(s.start / b.columnSeconds), Math.round(s.end / b.columnSeconds));
+      }
+      for (let c = 0; c < det.length; c++) {
+        if (det[c]) { if (b.isTarget[c]) tp++; else fp++; } else if (b.isTarget[c]) fn++;
+      }
+    }
+    return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+  });
+  let best = 0;
+  for (let i = 1; i < f1s.length; i++) if (f1s[i]! > f1s[best]!) best = i;
+  const floor = f1s[best]! - (opts.tolerance ?? 0.002);
+  let lo = best, hi = best;
+  while (lo > 0 && f1s[lo - 1]! >= floor) lo--;
+  while (hi < f1s.length - 1 && f1s[hi + 1]! >= floor) hi++;
+  // F1 at candidate i holds for every threshold up to the next candidate (no score between)
+  const top = cands[Math.min(hi + 1, cands.length - 1)]!;
+  return { threshold: (cands[lo]! + top) / 2, f1: f1s[best]!, range: [cands[lo]!, top] };
 }

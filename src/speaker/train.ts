@@ -20,7 +20,7 @@ import { loadPowerMel, melCenters } from './power-mel.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, SpeakerModel, memberFiles, type EnsembleMember } from './speaker-model.js';
 import { SpeechGate } from './speech-gate.js';
 import { calibrationScores, type CalibrationFile } from './calibration.js';
-import { equalErrorThreshold, falseAlarmThreshold, gaussianEqualErrorThreshold, missRate } from './threshold.js';
+import { bestF1Threshold, equalErrorThreshold, falseAlarmThreshold, gaussianEqualErrorThreshold, missRate, type BestF1 } from './threshold.js';
 import { trainEmbedding, type FrameSet } from './trainer.js';
 import { VERSION } from '../version.js';
 
@@ -33,6 +33,8 @@ export interface TrainSpeakerOptions {
   seed?: number;
   /** Nets in the ensemble (default: the preset's). */
   ensemble?: number;
+  /** How the threshold is chosen (default: the preset's; see `SpeakerConfig.detect.thresholdMode`). */
+  thresholdMode?: SpeakerConfig['detect']['thresholdMode'];
   /** Adjusts the preset's configuration before training (tests use tiny nets; benchmarks try variants). */
   configure?: (cfg: SpeakerConfig) => void;
   /** Least seconds of target speech accepted. Default 10. */
@@ -241,6 +243,7 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
   if (opts.steps !== undefined) cfg.train.steps = opts.steps;
   if (opts.seed !== undefined) cfg.train.seed = opts.seed;
   if (opts.ensemble !== undefined) cfg.train.ensemble = opts.ensemble;
+  if (opts.thresholdMode !== undefined) cfg.detect.thresholdMode = opts.thresholdMode;
   opts.configure?.(cfg);
   const warnings: string[] = [];
   const warn = (s: string): void => { warnings.push(s); opts.log?.(`warning: ${s}`); };
@@ -343,6 +346,7 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
   let nScores: Float32Array;
   let heldT = 0;
   let heldN = 0;
+  let bestF1: BestF1 | null = null;
   if (calibFiles.length > 0) {
     // a broadcast of held-out files, scored by detection itself (see calibration.ts)
     const c = await calibrationScores(model, calibFiles, { seed: cfg.train.seed + 13, augment: cfg.train.augment });
@@ -350,6 +354,7 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
     nScores = c.nonTarget;
     heldT = calibFiles.filter((f) => f.target).length;
     heldN = calibFiles.length - heldT;
+    if (tScores.length >= 2 && nScores.length >= 2) bestF1 = bestF1Threshold(c.broadcasts, { maxGap: cfg.detect.maxGap, minDuration: cfg.detect.minDuration });
   } else {
     // one recording per speaker: frames from the end of the training recordings, clean and
     // (when augmenting) under unseen beds, band noise or hiss at 10-22 dB SNR, plus unseen
@@ -372,7 +377,7 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
   const geq = enough ? gaussianEqualErrorThreshold(tScores, nScores) : eq;
   const lowFa = enough ? falseAlarmThreshold(nScores, LOW_FALSE_ALARM) : cfg.detect.fixedThreshold;
   if (!enough) warn('too little audio to hold out frames for validation; using the fixed threshold');
-  const chosen = { eer: eq.threshold, 'eer-normal': geq.threshold, 'low-fa': lowFa, fixed: cfg.detect.fixedThreshold }[cfg.detect.thresholdMode];
+  const chosen = { eer: eq.threshold, 'eer-normal': geq.threshold, 'low-fa': lowFa, 'max-f1': bestF1?.threshold ?? geq.threshold, fixed: cfg.detect.fixedThreshold }[cfg.detect.thresholdMode];
   // held-out frames of the training recordings score the target higher than any broadcast
   // (measured: their equal-error point at 0.94-0.96 halved recall), so without held-out
   // files the fixed threshold is the better guess
@@ -392,6 +397,7 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
       targetFrames: tScores.length, nonTargetFrames: nScores.length, wholeClips, targetFiles: calibFiles.length ? heldT : undefined, nonTargetFiles: calibFiles.length ? heldN : undefined,
       eer: eq.eer, eerThreshold: eq.threshold, gaussianEer: geq.eer, gaussianEerThreshold: geq.threshold,
       lowFalseAlarmThreshold: lowFa, missAtLowFalseAlarm: enough ? missRate(tScores, lowFa) : Number.NaN,
+      ...(bestF1 ? { bestF1Threshold: bestF1.threshold, bestF1: bestF1.f1, bestF1Range: bestF1.range } : {}),
       missAtFixed: enough ? missRate(tScores, cfg.detect.fixedThreshold) : Number.NaN, falseAlarmAtFixed: enough ? 1 - missRate(nScores, cfg.detect.fixedThreshold) : Number.NaN,
     },
     warnings,

@@ -18,6 +18,7 @@ const BROADCAST = join(DATA, 'broadcast.wav');
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const tiny = (cfg: SpeakerConfig): void => {
   cfg.detect.thresholdMode = 'eer';
+  cfg.train.ensemble = 1;
   cfg.net = { filters: 8, dim: 8 };
   cfg.train.steps = 12;
   cfg.train.batch = 16;
@@ -141,11 +142,20 @@ describe('speaker pipeline', () => {
 
   it('CLI: train writes a model directory and a JSON summary', () => {
     const out = join(dir, 'cli-model');
-    const r = leanml(['speaker', 'train', '--target', TARGET, '--others', ...OTHERS, '--out', out, '--steps', '2']);
+    const r = leanml(['speaker', 'train', '--target', TARGET, '--others', ...OTHERS, '--out', out, '--steps', '2', '--ensemble', '2', '--threshold-mode', 'eer-normal']);
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
     assert.equal(s.otherSpeakers, 2);
+    assert.equal(s.ensemble, 2);
+    assert.equal(s.thresholdMode, 'eer-normal');
     assert.ok(Number.isFinite(s.threshold));
+    assert.equal(s.thresholdCandidates.fixed, 0.7);
+    const meta = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+    assert.equal(meta.config.detect.thresholdMode, 'eer-normal');
+    assert.equal(meta.members.length, 2);
+    const badMode = leanml(['speaker', 'train', '--target', TARGET, '--others', ...OTHERS, '--out', out, '--threshold-mode', 'median']);
+    assert.equal(badMode.code, 2);
+    assert.match(badMode.stderr, /threshold-mode/);
     const bad = leanml(['speaker', 'train', '--target', join(dir, 'no-such.wav'), '--others', ...OTHERS, '--out', out]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /no-such\.wav: no such file/);
