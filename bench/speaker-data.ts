@@ -57,12 +57,22 @@ const EVAL_ESPEAK = [
  * development data from then on. `eval2`: the blind set that replaces it — a female target and
  * voices used in no other set (espeak-ng variants only: every flite voice is in dev, dev2 or
  * eval), two unseen female voices among the non-targets; run once, after every choice was made.
+ * Its run showed a flaw of the set: espeak-ng's `belinda` variant is a near copy of its target
+ * `linda` (same pitch range, same first two formants), so every method detected belinda as the
+ * target. `eval3`: built after that run, before any other, with voices checked against each
+ * other's variant definitions (pitch range and formants 0-3) so that no two are near copies;
+ * every voice is new again.
  */
 const DEV2_UNSEEN = [espeak('en-gb-x-gbclan+m5', 42, 160), espeak('en-us+Annie', 58, 165), espeak('en-gb+Andy', 47, 150)];
 const EVAL2_TARGET = espeak('en-us+linda', 60, 165);
 const EVAL2_ESPEAK = [
   espeak('en-gb-x-gbcwmd+m8', 46, 160), espeak('en-gb-x-rp+david', 40, 155), espeak('en-us+anika', 57, 170), espeak('en-gb-scotland+john', 44, 160),
   espeak('en-us-nyc+steph', 55, 150), espeak('en-029+norbert', 38, 170), espeak('en-us+belinda', 62, 165), espeak('en-gb+edward', 45, 155),
+];
+const EVAL3_TARGET = espeak('en-us+Alicia', 55, 165);
+const EVAL3_ESPEAK = [
+  espeak('en-gb+travis', 45, 160), espeak('en-us+grandma', 50, 150), espeak('en-gb-x-rp+victor', 42, 170), espeak('en-029+paul', 48, 155),
+  espeak('en-us+Andrea', 55, 165), espeak('en-gb-scotland+robert', 40, 160), espeak('en-us-nyc+michel', 44, 170), espeak('en-gb+aunty', 58, 150),
 ];
 
 export const SETS: SetSpec[] = [
@@ -84,6 +94,12 @@ export const SETS: SetSpec[] = [
     target: EVAL2_TARGET,
     trainOthers: EVAL2_ESPEAK.slice(0, 4),
     broadcastOthers: [EVAL2_ESPEAK[0]!, EVAL2_ESPEAK[2]!, ...EVAL2_ESPEAK.slice(4)],
+  },
+  {
+    name: 'eval3',
+    target: EVAL3_TARGET,
+    trainOthers: EVAL3_ESPEAK.slice(0, 4),
+    broadcastOthers: [EVAL3_ESPEAK[0]!, EVAL3_ESPEAK[1]!, ...EVAL3_ESPEAK.slice(4)],
   },
 ];
 
