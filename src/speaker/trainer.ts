@@ -87,6 +87,46 @@ function melShift(buf: Float32Array, B: number, L: number, C: number, lo: number
   }
 }
 
+/**
+ * One column (C mel bins) with its spectral envelope scaled along the mel axis by `factor`
+ * and its fine structure kept: the envelope is a 5-bin moving average (edges repeated), the
+ * fine structure what remains, and the result is the envelope read at c / factor plus the old
+ * fine structure. A voice with the same pitch and its formants moved, as by a longer
+ * (factor < 1) or shorter (> 1) vocal tract. `out` may not be `col`.
+ */
+export function warpEnvelope(col: Float32Array, factor: number, out: Float32Array): void {
+  const C = col.length;
+  const env = new Float32Array(C);
+  for (let c = 0; c < C; c++) {
+    let s = 0;
+    for (let k = -2; k <= 2; k++) s += col[Math.min(C - 1, Math.max(0, c + k))]!;
+    env[c] = s / 5;
+  }
+  for (let c = 0; c < C; c++) {
+    const x = Math.min(C - 1, c / factor);
+    const i = Math.floor(x);
+    const w = x - i;
+    out[c] = env[i]! * (1 - w) + env[Math.min(C - 1, i + 1)]! * w + col[c]! - env[c]!;
+  }
+}
+
+/**
+ * Impostors a whole-frame shift does not make (that moves the harmonics with the formants):
+ * frames `from`..`to` of `buf` (B, L, C) get their envelope scaled by a random factor in
+ * [0.75, 0.92] or [1.08, 1.25] per frame (`warpEnvelope`, every column).
+ */
+function envelopeWarp(buf: Float32Array, from: number, to: number, L: number, C: number, rng: Rng): void {
+  const col = new Float32Array(C);
+  for (let b = from; b < to; b++) {
+    const f = rng.next() < 0.5 ? rng.uniform(0.75, 0.92) : rng.uniform(1.08, 1.25);
+    for (let l = 0; l < L; l++) {
+      const o = (b * L + l) * C;
+      col.set(buf.subarray(o, o + C));
+      warpEnvelope(col, f, buf.subarray(o, o + C));
+    }
+  }
+}
+
 function randomIds(rng: Rng, n: number, count: number): Int32Array {
   return Int32Array.from({ length: count }, () => rng.int(n));
 }
@@ -127,7 +167,9 @@ export function trainEmbedding(net: EmbeddingNet, data: TrainingData, cfg: Speak
           const q = B >> 2;
           const imp = new Float32Array(q * size);
           gather(data.target, randomIds(rng, data.target.count, q), size, data.norm, data.noise, pAug, rng, imp);
-          melShift(imp, q, L, C, 3, 10, 1, rng);
+          const nEnv = Math.round(q * (cfg.train.envelopeImpostors ?? 0));
+          envelopeWarp(imp, 0, nEnv, L, C, rng);
+          if (nEnv < q) melShift(imp.subarray(nEnv * L * C), q - nEnv, L, C, 3, 10, 1, rng);
           melShift(bufN, B, L, C, 1, 4, 0.5, rng);
           bufN.set(imp, (B - q) * size);
         }
