@@ -109,9 +109,8 @@ export function presetConfig(name: PresetName): SpeakerConfig {
       audio: { ...AUDIO, nMels: 64, fMax: 4000 },
       net: { filters: 64, dim: 32 },
       // bedMix 0.3: on dev (3 seeds) bed F1 min 0.967 vs 0.949 without, at the eer-normal threshold.
-      // ensemble 3: one net in six on dev2 and one in three on eval scored other voices under
-      // a tonal bed as the target (eval seed 2: bed F1 0.776); the mean of three nets' scores
-      // rescued it (0.975). At 0.7, single nets (12 trainings on dev, dev2, eval): worst clean /
+      // ensemble 3: one net in three on eval scored other voices under a tonal bed as the
+      // target (eval seed 2: bed F1 0.776); the mean of three nets' scores rescued it (0.975). At 0.7, single nets (12 trainings on dev, dev2, eval): worst clean /
       // bed F1 0.871 / 0.591; ensembles (10 trainings): 0.985 / 0.960. Cost: 3x training time,
       // ~0.75x detection speed.
       // envelopeImpostors 0.25: on eval3 (after its blind run) every ensemble took the unseen
