@@ -15,7 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { backendInfo } from '../src/nn/index.js';
-import { detectSpeaker, frameMetrics, mergeSegments, readRttm, trainSpeakerModel, type FrameMetrics, type PresetName, type Segment, type SpeakerConfig } from '../src/speaker/index.js';
+import { detectSpeaker, frameMetrics, mergeSegments, readRttm, thresholdCandidates, trainSpeakerModel, type FrameMetrics, type PresetName, type Segment, type SpeakerConfig } from '../src/speaker/index.js';
 import { havePython, medianSeconds, type BenchResult } from './result.js';
 import { ensureSpeakerData } from './speaker-data.js';
 
@@ -88,9 +88,7 @@ export async function run(args: string[]): Promise<BenchResult> {
       const h = model.meta.training.heldOut;
       const res: Record<string, unknown> = { seed, trainSeconds: round(trainSeconds, 1), threshold: round(model.meta.threshold), thresholdMode: model.config.detect.thresholdMode, heldOut: Object.fromEntries(Object.entries(h).map(([k, x]) => [k, typeof x === 'number' ? round(x) : x])) };
       // F1 at each threshold training could have chosen, from the same score curves
-      const candidates: Record<string, number> = { model: model.meta.threshold, fixed: model.config.detect.fixedThreshold, eer: h.eerThreshold, eerNormal: h.gaussianEerThreshold };
-      if (h.lowFalseAlarmThreshold !== undefined) candidates['lowFa'] = h.lowFalseAlarmThreshold;
-      if (h.bestF1Threshold !== undefined) candidates['maxF1'] = h.bestF1Threshold;
+      const candidates: Record<string, number> = { model: model.meta.threshold, ...thresholdCandidates(h, model.config.detect.fixedThreshold) };
       const atCandidates: Record<string, Record<string, number>> = {};
       for (const v of Object.keys(VARIANTS) as Variant[]) {
         const r = await detectSpeaker(model, join(dir, VARIANTS[v]));

@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { basename } from 'node:path';
 import { withInputFile } from '../audio/index.js';
 import { createProgress } from '../core/progress.js';
-import { detectSpeaker, formatDetection, loadSpeakerModel, trainSpeakerModel, writeReport, type DetectFormat, type PresetName, type SpeakerConfig } from '../speaker/index.js';
+import { detectSpeaker, formatDetection, loadSpeakerModel, trainSpeakerModel, writeReport, thresholdCandidates, type DetectFormat, type PresetName, type ThresholdMode } from '../speaker/index.js';
 import { addGroup } from './group.js';
 import { floatArg, intArg } from './options.js';
 
@@ -26,13 +26,12 @@ export function registerSpeaker(program: Command): void {
     .option('--seed <n>', 'random seed', intArg(0))
     .option('--ensemble <n>', 'nets trained with different seeds whose scores are averaged (default: the preset\'s; 1 = a single net)', intArg(1, 64))
     .addOption(new Option('--threshold-mode <mode>', 'threshold: fixed (0.7), or chosen on the held-out broadcast: eer-normal / eer (equal-error point of normal fits / empirical), max-f1, low-fa (default: the preset\'s)').choices(['fixed', 'eer-normal', 'eer', 'max-f1', 'low-fa']))
-    .action(async (o: { target: string[]; others: string[]; out: string; preset: PresetName; steps?: number; seed?: number; ensemble?: number; thresholdMode?: SpeakerConfig['detect']['thresholdMode'] }) => {
+    .action(async (o: { target: string[]; others: string[]; out: string; preset: PresetName; steps?: number; seed?: number; ensemble?: number; thresholdMode?: ThresholdMode }) => {
       const model = await trainSpeakerModel(o.target, o.others, { preset: o.preset, steps: o.steps, seed: o.seed, ensemble: o.ensemble, thresholdMode: o.thresholdMode, progress: createProgress(), log: warn });
       model.save(o.out);
       const t = model.meta.training;
       const h = t.heldOut;
-      const candidates = { fixed: model.config.detect.fixedThreshold, eerNormal: h.gaussianEerThreshold, eer: h.eerThreshold, maxF1: h.bestF1Threshold, lowFa: h.lowFalseAlarmThreshold };
-      process.stdout.write(`${JSON.stringify({ out: o.out, preset: o.preset, threshold: model.meta.threshold, thresholdMode: model.config.detect.thresholdMode, heldOutEer: h.eer, thresholdCandidates: candidates, targetSeconds: t.targetSeconds, otherSpeakers: t.otherSpeakers, ensemble: model.members.length, trainSeconds: t.seconds, warnings: t.warnings }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ out: o.out, preset: o.preset, threshold: model.meta.threshold, thresholdMode: model.config.detect.thresholdMode, heldOutEer: h.eer, thresholdCandidates: thresholdCandidates(h, model.config.detect.fixedThreshold), targetSeconds: t.targetSeconds, otherSpeakers: t.otherSpeakers, ensemble: model.members.length, trainSeconds: t.seconds, warnings: t.warnings }, null, 2)}\n`);
       model.dispose();
     });
 

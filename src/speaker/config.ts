@@ -71,7 +71,7 @@ export interface SpeakerConfig {
      * detection's own segments on the held-out broadcast (middle of the near-best range),
      * `fixed` `fixedThreshold`. Models without held-out files use `fixedThreshold`.
      */
-    thresholdMode: 'eer' | 'eer-normal' | 'low-fa' | 'max-f1' | 'fixed';
+    thresholdMode: ThresholdMode;
     fixedThreshold: number;
     /** Median smoothing of column scores (columns, odd; 1 = none). */
     smoothColumns: number;
@@ -87,6 +87,9 @@ export interface SpeakerConfig {
 }
 
 export type PresetName = 'original' | 'default';
+
+/** How training sets a model's threshold (see `SpeakerConfig.detect.thresholdMode`). */
+export type ThresholdMode = 'eer' | 'eer-normal' | 'low-fa' | 'max-f1' | 'fixed';
 
 const AUDIO: AudioSettings = { sampleRate: 22050, nFft: 2048, hopLength: 1024, nMels: 128, fMin: 0, fMax: 11025, frameColumns: 44 };
 

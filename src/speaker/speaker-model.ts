@@ -14,7 +14,7 @@ import { FormatError, NotFoundError } from '../core/errors.js';
 import { readNpy, writeNpy } from '../core/npy.js';
 import { initBackend, loadSafetensors, saveSafetensors } from '../nn/index.js';
 import { VERSION } from '../version.js';
-import type { SpeakerConfig } from './config.js';
+import type { SpeakerConfig, ThresholdMode } from './config.js';
 import { EmbeddingNet } from './embedding-net.js';
 import { EmbeddingMemory } from './memory.js';
 
@@ -47,6 +47,17 @@ export interface TrainingReport {
     wholeClips?: boolean; targetFiles?: number; nonTargetFiles?: number; lowFalseAlarmThreshold?: number; missAtLowFalseAlarm?: number; bestF1Threshold?: number; bestF1?: number; bestF1Range?: [number, number]; missAtFixed?: number; falseAlarmAtFixed?: number;
   };
   warnings: string[];
+}
+
+/**
+ * The threshold each mode gives, from a training report's held-out figures and the fixed
+ * threshold; modes the report has no figure for (older models, no held-out broadcast) are absent.
+ */
+export function thresholdCandidates(h: TrainingReport['heldOut'], fixedThreshold: number): Partial<Record<ThresholdMode, number>> {
+  const out: Partial<Record<ThresholdMode, number>> = { fixed: fixedThreshold, eer: h.eerThreshold, 'eer-normal': h.gaussianEerThreshold };
+  if (h.bestF1Threshold !== undefined) out['max-f1'] = h.bestF1Threshold;
+  if (h.lowFalseAlarmThreshold !== undefined) out['low-fa'] = h.lowFalseAlarmThreshold;
+  return out;
 }
 
 /** One net of a model with its own memory (and cohort): the first is the model's own. */

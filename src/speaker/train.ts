@@ -12,12 +12,12 @@ import { Rng } from '../core/rng.js';
 import { silentProgress, type Progress } from '../core/progress.js';
 import { initBackend } from '../nn/index.js';
 import { meanPower, mixAt, noiseBank } from './augment.js';
-import { columnSeconds, presetConfig, type PresetName, type SpeakerConfig } from './config.js';
+import { columnSeconds, presetConfig, type PresetName, type SpeakerConfig, type ThresholdMode } from './config.js';
 import { EmbeddingNet } from './embedding-net.js';
 import { cutFrames, frameStarts, powerToDb } from './frames.js';
 import { EmbeddingMemory } from './memory.js';
 import { loadPowerMel, melCenters } from './power-mel.js';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION, SpeakerModel, memberFiles, type EnsembleMember } from './speaker-model.js';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, SpeakerModel, memberFiles, thresholdCandidates, type EnsembleMember, type TrainingReport } from './speaker-model.js';
 import { SpeechGate } from './speech-gate.js';
 import { calibrationScores, type CalibrationFile } from './calibration.js';
 import { bestF1Threshold, equalErrorThreshold, falseAlarmThreshold, gaussianEqualErrorThreshold, missRate, type BestF1 } from './threshold.js';
@@ -34,7 +34,7 @@ export interface TrainSpeakerOptions {
   /** Nets in the ensemble (default: the preset's). */
   ensemble?: number;
   /** How the threshold is chosen (default: the preset's; see `SpeakerConfig.detect.thresholdMode`). */
-  thresholdMode?: SpeakerConfig['detect']['thresholdMode'];
+  thresholdMode?: ThresholdMode;
   /** Adjusts the preset's configuration before training (tests use tiny nets; benchmarks try variants). */
   configure?: (cfg: SpeakerConfig) => void;
   /** Least seconds of target speech accepted. Default 10. */
@@ -377,7 +377,15 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
   const geq = enough ? gaussianEqualErrorThreshold(tScores, nScores) : eq;
   const lowFa = enough ? falseAlarmThreshold(nScores, LOW_FALSE_ALARM) : cfg.detect.fixedThreshold;
   if (!enough) warn('too little audio to hold out frames for validation; using the fixed threshold');
-  const chosen = { eer: eq.threshold, 'eer-normal': geq.threshold, 'low-fa': lowFa, 'max-f1': bestF1?.threshold ?? geq.threshold, fixed: cfg.detect.fixedThreshold }[cfg.detect.thresholdMode];
+  const heldOut: TrainingReport['heldOut'] = {
+    targetFrames: tScores.length, nonTargetFrames: nScores.length, wholeClips, targetFiles: calibFiles.length ? heldT : undefined, nonTargetFiles: calibFiles.length ? heldN : undefined,
+    eer: eq.eer, eerThreshold: eq.threshold, gaussianEer: geq.eer, gaussianEerThreshold: geq.threshold,
+    lowFalseAlarmThreshold: lowFa, missAtLowFalseAlarm: enough ? missRate(tScores, lowFa) : Number.NaN,
+    ...(bestF1 ? { bestF1Threshold: bestF1.threshold, bestF1: bestF1.f1, bestF1Range: bestF1.range } : {}),
+    missAtFixed: enough ? missRate(tScores, cfg.detect.fixedThreshold) : Number.NaN, falseAlarmAtFixed: enough ? 1 - missRate(nScores, cfg.detect.fixedThreshold) : Number.NaN,
+  };
+  // max-f1 without a held-out broadcast (no best-F1 point): the normal-fit equal-error point
+  const chosen = thresholdCandidates(heldOut, cfg.detect.fixedThreshold)[cfg.detect.thresholdMode] ?? geq.threshold;
   // held-out frames of the training recordings score the target higher than any broadcast
   // (measured: their equal-error point at 0.94-0.96 halved recall), so without held-out
   // files the fixed threshold is the better guess
@@ -393,13 +401,7 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
     finalLoss: memberLogs[0]!.finalLoss,
     miningFrom: memberLogs[0]!.miningFrom,
     ...(nMembers > 1 ? { members: memberLogs } : {}),
-    heldOut: {
-      targetFrames: tScores.length, nonTargetFrames: nScores.length, wholeClips, targetFiles: calibFiles.length ? heldT : undefined, nonTargetFiles: calibFiles.length ? heldN : undefined,
-      eer: eq.eer, eerThreshold: eq.threshold, gaussianEer: geq.eer, gaussianEerThreshold: geq.threshold,
-      lowFalseAlarmThreshold: lowFa, missAtLowFalseAlarm: enough ? missRate(tScores, lowFa) : Number.NaN,
-      ...(bestF1 ? { bestF1Threshold: bestF1.threshold, bestF1: bestF1.f1, bestF1Range: bestF1.range } : {}),
-      missAtFixed: enough ? missRate(tScores, cfg.detect.fixedThreshold) : Number.NaN, falseAlarmAtFixed: enough ? 1 - missRate(nScores, cfg.detect.fixedThreshold) : Number.NaN,
-    },
+    heldOut,
     warnings,
   };
   return model;
