@@ -11,6 +11,8 @@ import { registerAudio } from './audio.js';
 import { registerSpeaker } from './speaker.js';
 import { registerServe } from './serve.js';
 import { registerDemo } from './demo.js';
+import { registerJobs } from './jobs.js';
+import { registerWorker } from './worker.js';
 import { VERSION } from '../version.js';
 
 /** Builds the full `leanml` program. Output streams are parameters so tests can capture them. */
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerAudio(program);
   registerSpeaker(program);
   registerServe(program);
+  registerJobs(program);
+  registerWorker(program);
   registerDemo(program);
   return program;
 }
