@@ -4,7 +4,7 @@
  * input: status, outputs, error), and for speaker detection `archive.rttm` and `archive.csv`
  * (every segment of every file) plus `index.html`, a table linking each file's timeline report.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import type { Job } from 'bullmq';
 import { toRttm } from '../speaker/formats.js';
@@ -40,6 +40,7 @@ export interface ArchiveSummary {
 /** Writes the archive files into `outDir` (created by the caller). */
 export async function archiveReport(q: OpenQueue, outDir: string): Promise<ArchiveSummary> {
   const dir = resolve(outDir);
+  mkdirSync(dir, { recursive: true });
   const rows: Row[] = [];
   for (const [state, status] of [['completed', 'done'], ['failed', 'failed'], ['waiting', 'pending'], ['active', 'pending'], ['delayed', 'pending']] as const) {
     for (let start = 0; ; start += PAGE) {

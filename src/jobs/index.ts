@@ -4,7 +4,7 @@
  * per input.
  */
 export { JOB_KINDS, jobIdOf, resultStem, type JobCommand, type JobData, type JobKind, type JobOptions, type JobResult } from './job-data.js';
-export { DEFAULT_QUEUE, openQueue, QueueError, type OpenQueue } from './queue-connection.js';
+export { DEFAULT_QUEUE, metaKey, openQueue, QueueError, type OpenQueue } from './queue-connection.js';
 export { DEFAULT_SUBMIT, readManifest, submitJobs, type SubmitSummary } from './submit-jobs.js';
 export { DEFAULT_WORKER, startWorker, type RunningWorker, type WorkerOptions } from './run-worker.js';
 export { queueStatus, statusLine, type FailedJob, type QueueStatus } from './queue-status.js';

@@ -59,13 +59,16 @@ export async function openQueue(url: string, opts: { name?: string; create?: boo
   const where = redactRedisUrl(url);
   const timeout = opts.connectTimeoutMs ?? DEFAULT_QUEUE.connectTimeoutMs;
   const client = new Redis(url, { lazyConnect: true, connectTimeout: timeout, maxRetriesPerRequest: 1, retryStrategy: () => null, enableOfflineQueue: false });
-  client.on('error', () => {}); // reported by connect() below, never printed with the URL
+  // the socket's own error (refused, TLS, DNS) arrives as an event; connect() only says "closed"
+  let socketError: unknown = null;
+  client.on('error', (err) => (socketError ??= err)); // reported below, never printed with the URL
   try {
     await withTimeout(client.connect(), timeout);
     await client.ping();
   } catch (err) {
     client.disconnect();
-    throw new QueueError(`cannot reach Redis at ${where} from ${hostname()}: ${describeRedisError(err)} (is redis-server running there, and is the port open to this machine?)`, { cause: err });
+    const cause = socketError ?? err;
+    throw new QueueError(`cannot reach Redis at ${where} from ${hostname()}: ${describeRedisError(cause)} (is redis-server running there, and is the port open to this machine?)`, { cause });
   }
   const key = metaKey(prefix, name);
   let owner = await client.hget(key, 'version');
