@@ -20,6 +20,8 @@ export interface ClusterOptions {
   log?: (line: string) => void;
   /** Replacements of dead workers allowed per minute before giving up. Default 5. */
   maxRestarts?: number;
+  /** A server: a process that exits before it ever listened (bad model path, port taken) stops them all instead of being replaced. */
+  server?: boolean;
   /** Called in the primary once every worker is listening (servers only). */
   onAllListening?: (address: { address: string; port: number }) => void;
 }
@@ -36,12 +38,22 @@ export function isClusterWorker(): boolean {
  */
 export async function runOnCores(processes: number, opts: ClusterOptions, main: () => Promise<number>): Promise<number> {
   if (cluster.isWorker) {
+    // a request that arrives before `main` listens for SIGTERM (still loading) ends the process at once
+    const shutdown = () => (process.listenerCount(SHUTDOWN_SIGNAL) > 0 ? process.emit(SHUTDOWN_SIGNAL, SHUTDOWN_SIGNAL) : process.exit(0));
+    const onMessage = (m: unknown) => {
+      if (m === 'shutdown') shutdown();
+    };
     process.on('SIGINT', () => {}); // the primary decides; it sends 'shutdown' once per Ctrl-C
-    process.on('message', (m) => {
-      if (m === 'shutdown') process.emit(SHUTDOWN_SIGNAL, SHUTDOWN_SIGNAL);
-    });
-    process.once('disconnect', () => process.emit(SHUTDOWN_SIGNAL, SHUTDOWN_SIGNAL)); // primary gone
-    return main();
+    process.on('message', onMessage);
+    process.once('disconnect', shutdown); // primary gone
+    try {
+      return await main();
+    } finally {
+      // the IPC channel would keep this process alive after `main` is done
+      process.off('disconnect', shutdown);
+      process.off('message', onMessage);
+      setImmediate(() => cluster.worker?.disconnect());
+    }
   }
   if (processes <= 1) return main();
   return supervise(processes, opts);
@@ -63,11 +75,17 @@ function supervise(n: number, opts: ClusterOptions): Promise<number> {
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
-    cluster.on('listening', (_w, addr) => {
+    const listened = new Set<number>();
+    cluster.on('listening', (w, addr) => {
+      listened.add(w.id);
       if (++listening === n) opts.onAllListening?.({ address: addr.address ?? '127.0.0.1', port: addr.port });
     });
     cluster.on('exit', (w, code, signal) => {
-      if (stopping === 0) {
+      if (stopping === 0 && opts.server && !listened.has(w.id)) {
+        log(`${opts.label}: process ${w.process.pid} exited (${signal ?? `exit ${code}`}) before it could listen; stopping`);
+        failed = true;
+        onSignal('SIGTERM');
+      } else if (stopping === 0) {
         const now = Date.now();
         restarts.push(now);
         while (restarts.length > 0 && restarts[0]! < now - 60_000) restarts.shift();
