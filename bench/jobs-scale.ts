@@ -30,7 +30,7 @@ function option(args: string[], name: string, def: string): string {
 }
 
 /** The demo broadcast repeated to `minutes`, `n` files (each starts at a different offset so they differ). */
-async function makeAudio(n: number, minutes: number): Promise<string[]> {
+export async function makeAudio(n: number, minutes: number): Promise<string[]> {
   const dir = join(ROOT, 'bench/data/jobs-scale', `${minutes}min`);
   mkdirSync(dir, { recursive: true });
   const sr = 22050;
