@@ -4,7 +4,7 @@
  * it did. Steps are listed in `steps.ts`.
  */
 import { UsageError } from '../core/errors.js';
-import { MissingPackageError } from '../core/optional-peer.js';
+import { MissingPackageError } from '../core/require-optional.js';
 import { DEMO_STEPS } from './steps.js';
 
 export interface DemoOptions {

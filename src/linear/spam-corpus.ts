@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { requireOptional } from '../core/optional-peer.js';
+import { requireOptional } from '../core/require-optional.js';
 import { Rng } from '../core/rng.js';
 
 export interface SpamMessage {

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as TfWasm from '@tensorflow/tfjs-backend-wasm';
 import { UsageError } from '../core/errors.js';
-import { requireOptional, TFJS_INSTALL } from '../core/optional-peer.js';
+import { requireOptional, TFJS_INSTALL } from '../core/require-optional.js';
 import { registerWasmKernels } from './kernels/register-wasm-kernels.js';
 import { tf } from './tf.js';
 

@@ -12,7 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as TF from '@tensorflow/tfjs-core';
-import { requireOptional, TFJS_INSTALL } from '../core/optional-peer.js';
+import { requireOptional, TFJS_INSTALL } from '../core/require-optional.js';
 
 const require = createRequire(import.meta.url);
 
