@@ -18,7 +18,7 @@ import { after, describe, it, type TestContext } from 'node:test';
 import { toolsRequired } from '../helpers/system-tool.js';
 import { consumerLock, type Lockfile } from './consumer-lock.js';
 
-/** The bound for core, linear, fasttext, audio and serve installed without TensorFlow.js. */
+/** The most that core, linear, fasttext, audio and serve may take installed without TensorFlow.js. */
 const LEAN_INSTALL_MAX_BYTES = 40 * 1024 * 1024;
 const ROOT = resolve('.');
 const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
