@@ -19,6 +19,6 @@ export { frameCount, SpectrogramStream, type SpectrogramOptions } from './spectr
 export { sniffContainer } from './sniff-container.js';
 export { streamLogMel, type StreamLogMelOptions } from './stream-log-mel.js';
 export { parseWavHeader, type WavHeader, type WavSampleFormat } from './wav-header.js';
-export { encodeWav, writeWav } from './wav-writer.js';
+export { encodeWav, encodeWavHeader, writeWav, type WavEncoding, type WavHeaderOptions } from './wav-writer.js';
 export { logMelFile } from './log-mel-file.js';
 export { withInputFile } from './input-file.js';
