@@ -11,7 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { REDIS_SERVER, requireTool } from '../../test/helpers/system-tool.js';
 import { freePort, startRedis, type TestRedis } from '../../test/helpers/redis-server.js';
 import { detectSpeaker, formatDetection, loadSpeakerModel } from '../speaker/index.js';
-import { archiveReport, checkRedisUrl, metaKey, openQueue, queueStatus, redactRedisUrl, startWorker, submitJobs, type JobCommand, type OpenQueue, type RunningWorker } from './index.js';
+import { archiveReport, checkRedisUrl, metaKey, openQueue, queueStatus, redactRedisUrl, startWorker, submitJobs, type JobCommand, type RunningWorker } from './index.js';
 
 const DEMO = new URL('../../data/speaker-demo/', import.meta.url).pathname;
 const MODEL = join(DEMO, 'model');

@@ -48,7 +48,7 @@ export async function queueStatus(q: OpenQueue, opts: { failedLimit?: number } =
   const pending = counts.waiting + counts.active + counts.delayed;
 
   const recent = (await q.queue.getJobs(['completed'], 0, RATE_WINDOW - 1, false)) as Job<JobData, JobResult>[];
-  const done = recent.filter((j) => j && j.finishedOn && !j.returnvalue?.reused);
+  const done = recent.filter((j) => j?.finishedOn && !j.returnvalue?.reused);
   let jobsPerSecond: number | null = null;
   let audioSecondsPerSecond: number | null = null;
   if (done.length >= 2) {

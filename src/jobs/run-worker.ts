@@ -7,7 +7,7 @@
  * input whose results are already complete is not recomputed, so a job run twice still ends
  * with exactly one copy of each result file.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { VERSION } from '../version.js';
@@ -57,7 +57,7 @@ export async function startWorker(url: string, opts: WorkerOptions = {}): Promis
     const data = job.data;
     const id = job.id!;
     if (data.version !== VERSION) throw new UnrecoverableError(`job ${id} was submitted by leanml ${data.version}; this worker is leanml ${VERSION}`);
-    let st;
+    let st: Stats;
     try {
       st = statSync(data.input);
     } catch {
