@@ -34,7 +34,7 @@ export interface LearnerOptions {
   average: boolean;
 }
 
-export const DEFAULT_LEARNER: LearnerOptions = {
+export const DEFAULT_LEARNER: Readonly<LearnerOptions> = Object.freeze({
   loss: 'hinge',
   learningRate: 0.5,
   powerT: 0.5,
@@ -45,7 +45,7 @@ export const DEFAULT_LEARNER: LearnerOptions = {
   normalized: false,
   invariant: true,
   average: false,
-};
+});
 
 /** Checks learner options; throws UsageError naming the bad field. */
 export function validateLearnerOptions(o: LearnerOptions): void {
