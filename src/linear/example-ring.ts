@@ -36,10 +36,11 @@ const CONTROL_WORDS = 16;
 const HEADER = 4;
 
 /**
- * Default ring size in words (4 MiB, ~19k records of a 24-feature example): small enough to
- * stay in the caches the two cores share, and a line of up to ~500k features fits.
+ * Default ring size in words (1 MiB, ~4.5k records of a 24-feature example): small enough to
+ * stay in the caches the two cores share, and a line of up to ~130k features fits (longer
+ * lines are refused with a message to train without the parse thread).
  */
-export const DEFAULT_RING_WORDS = 1 << 20;
+export const DEFAULT_RING_WORDS = 1 << 18;
 
 /** Creates the shared memory of a ring with `words` data words. */
 export function createRing(words = DEFAULT_RING_WORDS): SharedArrayBuffer {

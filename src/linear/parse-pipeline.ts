@@ -14,6 +14,13 @@ import type { ParseWorkerData, ParseWorkerResult } from './parse-worker.js';
 /** The worker script: the .ts source under tsx (tests, `npm run`), the .js next to us once compiled. */
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
 
+/**
+ * The worker allocates little on its heap (lines are parsed in place into reused typed
+ * arrays): a small young generation keeps its memory down (the default lets it grow to tens
+ * of MiB of garbage before collecting).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2 };
+
 /** A running parse worker and the reader of its ring. */
 export class ParsePipeline {
   readonly reader: RingReader;
@@ -32,7 +39,7 @@ export class ParsePipeline {
     // Node 20 does not carry the loader hooks of --import over to worker threads
     this.worker = WORKER_URL.pathname.endsWith('.ts')
       ? new Worker(`import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(WORKER_URL.href)}));`, { eval: true, workerData: data, execArgv })
-      : new Worker(WORKER_URL, { workerData: data, execArgv });
+      : new Worker(WORKER_URL, { workerData: data, execArgv, resourceLimits: WORKER_LIMITS });
     this.worker.on('error', (err) => {
       this.failure = err instanceof Error ? err : new Error(String(err));
     });

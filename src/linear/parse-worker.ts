@@ -70,7 +70,7 @@ async function main(data: ParseWorkerData): Promise<void> {
     }
     const parts = encoder.lookup?.parts() ?? null;
     const result: ParseWorkerResult = { lookup: parts, dropped: encoder.dropped };
-    parentPort!.postMessage(result, parts ? [parts.pool.buffer as ArrayBuffer, parts.offsets.buffer as ArrayBuffer, parts.hashes.buffer as ArrayBuffer] : []);
+    parentPort!.postMessage(result, parts ? [parts.pool.buffer as ArrayBuffer, parts.offsets.buffer as ArrayBuffer] : []);
   } catch (err) {
     if (err instanceof Cancelled) return;
     out.message(RECORD.FAILED, 0, errorToWorkerMessage(err));

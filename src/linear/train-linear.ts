@@ -17,6 +17,7 @@ import { RECORD, type RingReader } from './example-ring.js';
 import { DEFAULT_FEATURES, validateFeatureConfig, type FeatureConfig } from './feature-encoder.js';
 import { LinearModel } from './linear-model.js';
 import { ParsePipeline } from './parse-pipeline.js';
+import type { ParseWorkerResult } from './parse-worker.js';
 import { ProgressiveValidation, type ProgressReport } from './progressive-validation.js';
 import type { LearnerOptions } from './sgd-learner.js';
 import { ShuffleBuffer } from './shuffle-buffer.js';
@@ -220,6 +221,7 @@ async function trainWithParseThread(run: Run): Promise<void> {
   const pipe = new ParsePipeline(run.name, { format: run.format, labelPrefix: run.labelPrefix, features: run.features, lookup: lookup ? lookup.parts() : null, passes: run.passes });
   const r = pipe.reader;
   const scratch = { idx: new Int32Array(256), val: new Float32Array(256) };
+  let result: ParseWorkerResult;
   try {
     let pass = 1;
     run.pv.startPass(1);
@@ -243,13 +245,14 @@ async function trainWithParseThread(run: Run): Promise<void> {
       }
     }
     run.pv.pass = run.passes;
-    const result = await pipe.finished();
-    const m = modelFor(run, run.format as InputFormat);
-    if (result.lookup) m.encoder.lookup!.assign(result.lookup);
-    m.encoder.dropped += result.dropped;
+    result = await pipe.finished();
   } finally {
     await pipe.close();
   }
+  // the worker is gone (its memory with it) before its lookup becomes the model's
+  const m = modelFor(run, run.format as InputFormat);
+  if (result.lookup) m.encoder.lookup!.assign(result.lookup);
+  m.encoder.dropped += result.dropped;
 }
 
 /** Learns one TOKENS or EXAMPLE record (slots resolved by the worker). */
