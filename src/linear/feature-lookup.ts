@@ -125,6 +125,14 @@ export class FeatureLookup {
     return lookup;
   }
 
+  /**
+   * The contents as views of this lookup's own arrays, to be transferred to another thread
+   * without a copy (the transfer detaches them: the lookup is unusable afterwards).
+   */
+  release(): LookupParts {
+    return { size: this.size, pool: this.pool.subarray(0, this.offsets[this.size]!), offsets: this.offsets.subarray(0, this.size + 1) };
+  }
+
   /** A copy of the contents, trimmed to the size. */
   parts(): LookupParts {
     return { size: this.size, pool: this.pool.slice(0, this.offsets[this.size]!), offsets: this.offsets.slice(0, this.size + 1) };

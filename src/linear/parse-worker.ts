@@ -68,7 +68,8 @@ async function main(data: ParseWorkerData): Promise<void> {
       if (!out.control(RECORD.PASS_END, lines)) return;
       out.flush();
     }
-    const parts = encoder.lookup?.parts() ?? null;
+    // the lookup's own arrays go over without a copy (this thread ends here)
+    const parts = encoder.lookup?.release() ?? null;
     const result: ParseWorkerResult = { lookup: parts, dropped: encoder.dropped };
     parentPort!.postMessage(result, parts ? [parts.pool.buffer as ArrayBuffer, parts.offsets.buffer as ArrayBuffer] : []);
   } catch (err) {
