@@ -35,7 +35,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     const ours = r.summary.leanml!;
     return {
       name: 'linear-spam',
-      ours: { ...ours, setting: 'defaults (exact lookup, hinge, AdaGrad, invariant updates, unit-norm examples), one pass', splits: dev ? 'development seeds' : 'report seeds (never used for tuning)', seeds, messages: lines.length },
+      ours: { ...ours, setting: 'defaults (exact lookup, hinge, AdaGrad, invariant updates, unit-norm examples), one pass', splitSet: dev ? 'development seeds' : 'report seeds (never used for tuning)', seeds, messages: lines.length },
       reference: ll ? { tool: ll, ...r.summary[ll]! } : null,
       ratio: ll ? Number(((1 - r.summary[ll]!.mean) / (1 - ours.mean)).toFixed(4)) : null,
       note: JSON.stringify({ summary: r.summary, pairedDifference: r.pairedDifference, perSplit: r.perSplit, vw: vwBinary() ? 'present but not run over splits' : VW_ABSENT }),
