@@ -5,7 +5,9 @@
  * threshold, no speech gate) and `default` (leanml's: wider net, batch-all mining on
  * augmented frames with non-speech negatives and tonal beds, an ensemble of three nets, speech
  * gate, island smoothing, the held-out broadcast scored and every threshold candidate stored;
- * the decision at 0.7, which measured best with the ensemble). Both are stored in the model directory.
+ * the model's threshold the fixed 0.7, which measured best with the ensemble, calibrated per
+ * file at detection on the file's own score distribution, see file-threshold.ts). Both are
+ * stored in the model directory.
  */
 import { UsageError } from '../core/errors.js';
 import { DEFAULT_FILE_CALIBRATION, type FileCalibrationOptions } from './file-threshold.js';
