@@ -6,11 +6,15 @@ import { Option, type Command } from 'commander';
 import { basename } from 'node:path';
 import { withInputFile } from '../audio/index.js';
 import { createProgress } from '../core/progress.js';
-import { DEFAULT_SPEAKER_TRAIN, detectSpeaker, formatDetection, loadSpeakerModel, presetConfig, trainSpeakerModel, writeReport, thresholdCandidates, type DetectFormat, type PresetName, type ThresholdMode } from '../speaker/index.js';
+import type { DetectFormat, PresetName, ThresholdMode } from '../speaker/index.js';
+// the defaults only (no TensorFlow.js behind this module), for --help
+import { DEFAULT_SPEAKER_TRAIN, presetConfig } from '../speaker/config.js';
 import { addGroup } from './group.js';
 import { floatArg, intArg } from './options.js';
 
 const warn = (line: string): void => { process.stderr.write(`${line}\n`); };
+// on demand: speaker brings TensorFlow.js (optional), which the other commands do not load
+const loadSpeaker = () => import('../speaker/index.js');
 
 export function registerSpeaker(program: Command): void {
   const speaker = addGroup(program, 'speaker', 'find where one voice speaks in long recordings');
@@ -28,6 +32,7 @@ export function registerSpeaker(program: Command): void {
     .option('--ensemble <n>', 'nets trained with different seeds whose scores are averaged (default: the preset\'s; 1 = a single net)', intArg(1, 64))
     .addOption(new Option('--threshold-mode <mode>', `the model's threshold: fixed (${presetConfig(DEFAULT_SPEAKER_TRAIN.preset).detect.fixedThreshold}; detect then calibrates it per file), or chosen on the held-out broadcast: eer-normal / eer (equal-error point of normal fits / empirical), max-f1, low-fa (default: the preset's, ${presetConfig(DEFAULT_SPEAKER_TRAIN.preset).detect.thresholdMode})`).choices(['fixed', 'eer-normal', 'eer', 'max-f1', 'low-fa']))
     .action(async (o: { target: string[]; others: string[]; out: string; preset: PresetName; steps?: number; seed?: number; minTargetSeconds?: number; ensemble?: number; thresholdMode?: ThresholdMode }) => {
+      const { trainSpeakerModel, thresholdCandidates } = await loadSpeaker();
       const model = await trainSpeakerModel(o.target, o.others, { preset: o.preset, steps: o.steps, seed: o.seed, minTargetSeconds: o.minTargetSeconds, ensemble: o.ensemble, thresholdMode: o.thresholdMode, progress: createProgress(), log: warn });
       model.save(o.out);
       const t = model.meta.training;
@@ -45,6 +50,7 @@ export function registerSpeaker(program: Command): void {
     .option('--threshold <x>', 'decision threshold, used as given (default: the model\'s, calibrated per file on the file\'s own score distribution when the model says so)', floatArg(-2, 2))
     .option('--report <out.html>', 'also write an HTML timeline report')
     .action(async (file: string, o: { model: string; format: DetectFormat; threshold?: number; report?: string }) => {
+      const { detectSpeaker, formatDetection, loadSpeakerModel, writeReport } = await loadSpeaker();
       const model = await loadSpeakerModel(o.model);
       try {
         await withInputFile(file, async (path) => {

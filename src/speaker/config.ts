@@ -9,6 +9,7 @@
  * file at detection on the file's own score distribution, see file-threshold.ts). Both are
  * stored in the model directory.
  */
+import { DEFAULT_AUDIO } from '../audio/audio-defaults.js';
 import { UsageError } from '../core/errors.js';
 import { DEFAULT_FILE_CALIBRATION, type FileCalibrationOptions } from './file-threshold.js';
 import type { SpeechGateOptions } from './speech-gate.js';
@@ -96,9 +97,9 @@ export type PresetName = 'original' | 'default';
 /** How training sets a model's threshold (see `SpeakerConfig.detect.thresholdMode`). */
 export type ThresholdMode = 'eer' | 'eer-normal' | 'low-fa' | 'max-f1' | 'fixed';
 
-/** The published method's front end; every preset starts from it. */
-export const DEFAULT_AUDIO: Readonly<AudioSettings> = Object.freeze({ sampleRate: 22050, nFft: 2048, hopLength: 1024, nMels: 128, fMin: 0, fMax: 11025, frameColumns: 44 });
-const AUDIO = DEFAULT_AUDIO;
+/** The published method's front end (the audio module's defaults, full band, 44-column frames); every preset starts from it. */
+export const DEFAULT_SPEAKER_AUDIO: Readonly<AudioSettings> = Object.freeze({ ...DEFAULT_AUDIO, fMin: 0, fMax: DEFAULT_AUDIO.sampleRate / 2, frameColumns: 44 });
+const AUDIO = DEFAULT_SPEAKER_AUDIO;
 
 /** Defaults of `speaker train` (library and CLI), printed by `--help`. */
 export const DEFAULT_SPEAKER_TRAIN = Object.freeze({
