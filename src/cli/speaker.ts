@@ -30,10 +30,11 @@ export function registerSpeaker(program: Command): void {
     .option('--seed <n>', 'random seed', intArg(0), DEFAULT_SPEAKER_TRAIN.seed)
     .option('--min-target-seconds <s>', 'least seconds of target speech (short clips are joined first)', floatArg(0, 1e6), DEFAULT_SPEAKER_TRAIN.minTargetSeconds)
     .option('--ensemble <n>', 'nets trained with different seeds whose scores are averaged (default: the preset\'s; 1 = a single net)', intArg(1, 64))
-    .addOption(new Option('--threshold-mode <mode>', `the model's threshold: fixed (${presetConfig(DEFAULT_SPEAKER_TRAIN.preset).detect.fixedThreshold}; detect then calibrates it per file), or chosen on the held-out broadcast: eer-normal / eer (equal-error point of normal fits / empirical), max-f1, low-fa (default: the preset's, ${presetConfig(DEFAULT_SPEAKER_TRAIN.preset).detect.thresholdMode})`).choices(['fixed', 'eer-normal', 'eer', 'max-f1', 'low-fa']))
-    .action(async (o: { target: string[]; others: string[]; out: string; preset: PresetName; steps?: number; seed?: number; minTargetSeconds?: number; ensemble?: number; thresholdMode?: ThresholdMode }) => {
+    .addOption(new Option('--threshold-mode <mode>', `the model's threshold: fixed (${presetConfig(DEFAULT_SPEAKER_TRAIN.preset).detect.fixedThreshold}), or chosen on the held-out broadcast: eer-normal / eer (equal-error point of normal fits / empirical), max-f1, low-fa (default: the preset's, ${presetConfig(DEFAULT_SPEAKER_TRAIN.preset).detect.thresholdMode})`).choices(['fixed', 'eer-normal', 'eer', 'max-f1', 'low-fa']))
+    .addOption(new Option('--per-file-calibration <on|off>', `calibrate the threshold per file at detection, on the file's own score distribution (default: the preset's, ${presetConfig(DEFAULT_SPEAKER_TRAIN.preset).detect.calibration ? 'on' : 'off'})`).choices(['on', 'off']))
+    .action(async (o: { target: string[]; others: string[]; out: string; preset: PresetName; steps?: number; seed?: number; minTargetSeconds?: number; ensemble?: number; thresholdMode?: ThresholdMode; perFileCalibration?: 'on' | 'off' }) => {
       const { trainSpeakerModel, thresholdCandidates } = await loadSpeaker();
-      const model = await trainSpeakerModel(o.target, o.others, { preset: o.preset, steps: o.steps, seed: o.seed, minTargetSeconds: o.minTargetSeconds, ensemble: o.ensemble, thresholdMode: o.thresholdMode, progress: createProgress(), log: warn });
+      const model = await trainSpeakerModel(o.target, o.others, { preset: o.preset, steps: o.steps, seed: o.seed, minTargetSeconds: o.minTargetSeconds, ensemble: o.ensemble, thresholdMode: o.thresholdMode, perFileCalibration: o.perFileCalibration === undefined ? undefined : o.perFileCalibration === 'on', progress: createProgress(), log: warn });
       model.save(o.out);
       const t = model.meta.training;
       const h = t.heldOut;

@@ -14,6 +14,7 @@ import { initBackend } from '../nn/index.js';
 import { noiseBank } from './augment.js';
 import { DEFAULT_SPEAKER_TRAIN, presetConfig, type PresetName, type SpeakerConfig, type ThresholdMode } from './config.js';
 import { EmbeddingNet } from './embedding-net.js';
+import { DEFAULT_FILE_CALIBRATION } from './file-threshold.js';
 import { augmented, concat, dbStats, heldFileCount, nonSpeech, speechLevel, split, spread, subsample, toDb } from './frame-sets.js';
 import { EmbeddingMemory } from './memory.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, SpeakerModel, memberFiles, thresholdCandidates, type EnsembleMember, type TrainingReport } from './speaker-model.js';
@@ -34,6 +35,8 @@ export interface TrainSpeakerOptions {
   ensemble?: number;
   /** How the threshold is chosen (default: the preset's; see `SpeakerConfig.detect.thresholdMode`). */
   thresholdMode?: ThresholdMode;
+  /** Calibrate the threshold per file at detection (file-threshold.ts); default: the preset's. */
+  perFileCalibration?: boolean;
   /** Adjusts the preset's configuration before training (tests use tiny nets; benchmarks try variants). */
   configure?: (cfg: SpeakerConfig) => void;
   /** Least seconds of target speech accepted. Default `DEFAULT_SPEAKER_TRAIN.minTargetSeconds`. */
@@ -74,6 +77,7 @@ function resolveConfig(opts: TrainSpeakerOptions): SpeakerConfig {
   if (opts.seed !== undefined) cfg.train.seed = opts.seed;
   if (opts.ensemble !== undefined) cfg.train.ensemble = opts.ensemble;
   if (opts.thresholdMode !== undefined) cfg.detect.thresholdMode = opts.thresholdMode;
+  if (opts.perFileCalibration !== undefined) cfg.detect.calibration = opts.perFileCalibration ? { ...DEFAULT_FILE_CALIBRATION } : null;
   opts.configure?.(cfg);
   const n = cfg.train.ensemble ?? 1;
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`speaker train: ensemble must be an integer 1-64, got ${n}`);
