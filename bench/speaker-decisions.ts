@@ -11,7 +11,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_FILE_CALIBRATION, fileThreshold, type FileCalibrationOptions } from '../src/speaker/file-threshold.js';
-import { frameMetrics, mergeSegments, readRttm, type ModelMeta } from '../src/speaker/index.js';
+import { readRttm } from '../src/speaker/formats.js';
+import { frameMetrics } from '../src/speaker/metrics.js';
+import { mergeSegments } from '../src/speaker/segments.js';
+import type { ModelMeta } from '../src/speaker/speaker-model.js';
 
 interface Curve { variant: string; scores: Float32Array; gate: Uint8Array; columnSeconds: number; duration: number; truth: string }
 
