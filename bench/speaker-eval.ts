@@ -9,7 +9,7 @@
  * run. Each default model's column scores are stored beside it for bench/speaker-decisions.ts.
  *
  * Usage: npm run -s bench -- speaker-eval [--set eval|dev|real-fr|...] [--dir SET_DIR] [--models DIR]
- *        [--seeds 0,1,2] [--ref-seeds 0] [--presets original,default] [--no-reference] [--time] [--cfg train.averageLast=0.3 ...]
+ *        [--seeds 0,1,2] [--ref-seeds 0] [--ref-methods original,mfcc] [--presets original,default] [--no-reference] [--time] [--cfg train.averageLast=0.3 ...]
  * (`-s` keeps npm's header lines off stdout, so stdout is the JSON alone; a summary table goes to stderr).
  */
 import { spawnSync } from 'node:child_process';
@@ -164,7 +164,8 @@ export async function run(args: string[]): Promise<BenchResult> {
   else {
     reference = { tool: 'PyTorch/torchaudio (bench/speaker_reference.py)' };
     // the original once per --ref-seeds seed; the MFCC baseline has no training randomness
-    const runs: [string, number][] = [...refSeeds.map((s): [string, number] => ['original', s]), ['mfcc', 0]];
+    const methods = (opt(args, '--ref-methods') ?? 'original,mfcc').split(',');
+    const runs: [string, number][] = [...(methods.includes('original') ? refSeeds.map((s): [string, number] => ['original', s]) : []), ...(methods.includes('mfcc') ? [['mfcc', 0] as [string, number]] : [])];
     for (const [method, seed] of runs) {
       const audio = variants.map((v) => join(dir, files[v]!.audio));
       const r = spawnSync('/usr/bin/python3', ['bench/speaker_reference.py', '--method', method, '--seed', String(seed), '--target', targetDir, '--others', ...others, '--detect', ...audio, '--truth', ...variants.map((v) => join(dir, files[v]!.truth))], { encoding: 'utf8', maxBuffer: 1 << 28 });
