@@ -4,6 +4,7 @@
  * (or in memory with `loadAll`); the normalised word matrix neighbour searches need is
  * computed on first use, as `FastText::lazyComputeWordVectors` does.
  */
+import type { ByteSource } from '../core/byte-source.js';
 import type { FastTextArgs } from './args.js';
 import type { Dictionary } from './dictionary.js';
 import { toBytes } from './dictionary.js';
@@ -39,9 +40,14 @@ export class BinModel extends VectorModel {
     this.input = parsed.input;
   }
 
-  /** Opens a `.bin` or `.ftz` file. */
-  static open(path: string, opts: ReadModelOptions = {}): BinModel {
-    return new BinModel(readModel(path, opts));
+  /** A `.bin` or `.ftz` model read from `src` (`openBin(path)` opens a file in Node). */
+  static fromSource(src: ByteSource, opts: ReadModelOptions = {}): BinModel {
+    try {
+      return new BinModel(readModel(src, opts));
+    } catch (err) {
+      src.close();
+      throw err;
+    }
   }
 
   protected wordVectorInto(out: Float32Array, word: Uint8Array, id: number): void {
