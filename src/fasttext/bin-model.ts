@@ -87,13 +87,19 @@ export class BinModel extends VectorModel {
 
   /** The word vectors, each divided by its norm (`FastText::precomputeWordVectors`). */
   protected wordMatrix(): WordMatrix {
-    if (!this.words) {
+    return this.buildWordMatrix(null);
+  }
+
+  /** Builds the normalised word matrix once, writing each word's norm to `norms` when given. */
+  private buildWordMatrix(norms: Float32Array | null): WordMatrix {
+    if (!this.words || norms) {
       const D = this.dim, N = this.nwords;
       const data = new Float32Array(N * D);
       const vec = new Float32Array(D);
       for (let i = 0; i < N; i++) {
         this.wordVectorInto(vec, this.dict.entryBytes(i), i);
         const norm = normF32(vec);
+        if (norms) norms[i] = norm;
         if (norm > 0) {
           const a = Math.fround(1 / norm);
           for (let j = 0; j < D; j++) data[i * D + j] = Math.fround(a * vec[j]!);
@@ -106,14 +112,9 @@ export class BinModel extends VectorModel {
 
   /** The normalised word matrix and each word's norm before normalising (for `convert`). */
   wordMatrixWithNorms(): { matrix: WordMatrix; norms: Float32Array } {
-    const D = this.dim, N = this.nwords;
-    const norms = new Float32Array(N);
-    const vec = new Float32Array(D);
-    for (let i = 0; i < N; i++) {
-      this.wordVectorInto(vec, this.dict.entryBytes(i), i);
-      norms[i] = normF32(vec);
-    }
-    return { matrix: this.wordMatrix(), norms };
+    // one pass for both: each word vector costs a read of every one of its rows
+    const norms = new Float32Array(this.nwords);
+    return { matrix: this.buildWordMatrix(norms), norms };
   }
 
   /** Number of input rows of entry `id` (itself and its n-grams). */
