@@ -7,7 +7,8 @@
  * fetched by range requests.
  * B = queries, K = lists, D = dim; row positions are in list order (`offsets`).
  */
-import { searchBatch, type WordMatrix } from './word-search.js';
+import { StdHeap } from './std-heap.js';
+import { decodeRow, searchBatch, SHORTLIST_FACTOR, type WordMatrix } from './word-search.js';
 
 /** The index part of a store: K unit-length centroids and the K + 1 list starts (row positions). */
 export interface IvfIndex {
@@ -43,18 +44,26 @@ export function probedLists(probes: Int32Array[]): number[] {
 /**
  * The k best rows (by position) for every query among the rows of its probed lists, best first.
  * `listRows(l)` gives list l's rows as a matrix whose row 0 is position `offsets[l]`;
- * `banned[b]` holds positions to skip.
+ * `banned[b]` holds positions to skip. Two stages, as a full scan: int8 rows (without their
+ * residual) shortlist `k * SHORTLIST_FACTOR` candidates per query across its lists, and only those
+ * are rescored with the residual (rescoring per list would decode far more rows than the lists hold).
  */
 export function searchLists(
   ix: IvfIndex,
   probes: Int32Array[],
-  listRows: (l: number) => WordMatrix,
+  rowsOf: (l: number) => WordMatrix,
   queries: Float32Array,
   norms: Float64Array,
   k: number,
   banned: number[][],
 ): { id: number; score: number }[][] {
   const D = ix.dim, B = probes.length;
+  const cache = new Map<number, WordMatrix>();
+  const listRows = (l: number): WordMatrix => {
+    let m = cache.get(l);
+    if (!m) cache.set(l, (m = rowsOf(l)));
+    return m;
+  };
   const byList = new Map<number, number[]>();
   probes.forEach((p, b) => {
     for (const l of p) {
@@ -63,8 +72,12 @@ export function searchLists(
       qs.push(b);
     }
   });
-  const found: { id: number; score: number }[][] = Array.from({ length: B }, () => []);
-  for (const l of [...byList.keys()].sort((a, b) => a - b)) {
+  const lists = [...byList.keys()].sort((a, b) => a - b);
+  const refine = lists.some((l) => listRows(l).residual !== undefined);
+  const want = refine ? k * SHORTLIST_FACTOR : k;
+  // every query's best candidates across its lists
+  const heaps = Array.from({ length: B }, () => new StdHeap(want));
+  for (const l of lists) {
     const start = ix.offsets[l]!, rows = ix.offsets[l + 1]! - start;
     if (rows === 0) continue;
     const qs = byList.get(l)!;
@@ -76,13 +89,40 @@ export function searchLists(
       n[i] = norms[b]!;
       ban.push(banned[b]!.filter((p) => p >= start && p < start + rows).map((p) => p - start));
     });
-    const res = searchBatch(listRows(l), q, n, Math.min(k, rows), ban);
+    const m = listRows(l);
+    const res = searchBatch(refine ? { ...m, residual: undefined } : m, q, n, Math.min(want, rows), ban);
     res.forEach((r, i) => {
-      const into = found[qs[i]!]!;
-      for (const s of r) into.push({ id: s.id + start, score: s.score });
+      const h = heaps[qs[i]!]!;
+      for (const s of r) if (!h.skips(s.score)) h.push(s.score, s.id + start);
     });
   }
-  return found.map((c) => c.sort((x, y) => y.score - x.score || x.id - y.id).slice(0, k));
+  const best = heaps.map((h) => h.sorted());
+  if (!refine) return best;
+  // rescore the shortlist from the rows with their residual (as `searchBatch`'s second stage)
+  const row = new Float32Array(D);
+  return best.map((cands, b) => {
+    const h = new StdHeap(k), q0 = b * D;
+    for (const pos of cands.map((c) => c.id).sort((x, y) => x - y)) {
+      const l = listOf(ix.offsets, pos);
+      decodeRow(listRows(l), pos - ix.offsets[l]!, row);
+      let s = 0;
+      for (let j = 0; j < D; j++) s += row[j]! * queries[q0 + j]!;
+      const score = Math.fround(s / norms[b]!);
+      if (!h.skips(score)) h.push(score, pos);
+    }
+    return h.sorted();
+  });
+}
+
+/** The list holding row position `pos` (the last list starting at or before it that is not empty). */
+export function listOf(offsets: Int32Array, pos: number): number {
+  let lo = 0, hi = offsets.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (offsets[mid]! <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Rows `[start, start + count)` of `m` as a matrix of their own (views, no copy). */
