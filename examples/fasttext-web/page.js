@@ -7,7 +7,7 @@ const FTZ = params.get('ftz') ?? 'lid.176.ftz';
 const STORE = new URL(params.get('store') ?? 'store.ivf', location.href).href;
 const STORE_NAME = params.get('store') ?? 'store.ivf';
 const $ = (id) => document.getElementById(id);
-const mb = (n) => (n / 1e6).toFixed(n < 1e7 ? 2 : 1) + ' MB';
+const mb = (n) => `${(n / 1e6).toFixed(n < 1e7 ? 2 : 1)} MB`;
 const esc = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 const result = { lid: null, nn: null, errors: [] };
 window.leanmlDemo = result;

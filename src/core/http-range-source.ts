@@ -89,7 +89,7 @@ export class HttpRangeSource implements AsyncByteSource {
     }
     if (res.status !== 206) throw new HttpSourceError(`${url}: HTTP ${res.status} ${res.statusText} for bytes 0..${o.headBytes}`);
     const cr = parseContentRange(res.headers.get('content-range'));
-    if (!cr || cr.start !== 0) throw new HttpSourceError(`${url}: 206 answer without a usable Content-Range (${res.headers.get('content-range')})`);
+    if (cr?.start !== 0) throw new HttpSourceError(`${url}: 206 answer without a usable Content-Range (${res.headers.get('content-range')})`);
     const body = new Uint8Array(await res.arrayBuffer());
     if (body.length !== cr.end + 1) throw new HttpSourceError(`${url}: got ${body.length} bytes for bytes 0..${cr.end + 1}`);
     const src = new HttpRangeSource(url, cr.total, o, fetchFn, headers ?? {});

@@ -12,6 +12,7 @@ import { after, describe, test } from 'node:test';
 import { convertToStore } from './convert.js';
 import { listOrder } from './ivf-train.js';
 import { openBin, openStore } from './open.js';
+import type { StoreHeader } from './store-format.js';
 import type { Neighbor } from './vector-model.js';
 
 const M = 'test/fixtures/fasttext/models';
@@ -31,7 +32,7 @@ function recall(ref: Neighbor[][], got: Neighbor[][]): number {
 }
 
 /** Rewrites a store's JSON header in place (the new JSON must not be longer). */
-function patchHeader(path: string, out: string, edit: (h: Record<string, any>, dv: DataView) => void): void {
+function patchHeader(path: string, out: string, edit: (h: StoreHeader, dv: DataView) => void): void {
   const b = new Uint8Array(readFileSync(path));
   const dv = new DataView(b.buffer);
   const len = dv.getUint32(12, true);
@@ -102,16 +103,20 @@ describe('store index', () => {
     const src = join(tmp, 'ivf.small');
     convertToStore(bin, src, { dtype: 'int8', index: 'ivf', lists: 8 });
     const bad = join(tmp, 'bad');
-    patchHeader(src, bad, (h) => (h.index.lists = 9));
+    patchHeader(src, bad, (h) => {
+      h.index!.lists = 9;
+    });
     assert.throws(() => openStore(bad), /section 'ivfCentroids' has \d+ bytes, expected/);
-    patchHeader(src, bad, (h) => (h.index = { kind: 'pq', lists: 8 }));
+    patchHeader(src, bad, (h) => {
+      h.index = { kind: 'pq' as 'ivf', lists: 8 };
+    });
     assert.throws(() => openStore(bad), /invalid index/);
     patchHeader(src, bad, (_h, dv) => dv.setUint32(8, 5, true));
     assert.throws(() => openStore(bad), /unsupported vector store version 5 at byte 8 \(this leanml reads 1, 2, 3, 4/);
     // list starts that do not cover the words
     const b = new Uint8Array(readFileSync(src));
     const h = JSON.parse(Buffer.from(b.subarray(16, 16 + new DataView(b.buffer).getUint32(12, true))).toString());
-    new DataView(b.buffer).setInt32(h.sections.ivfOffsets.offset + 8 * 4, 5, true);
+    new DataView(b.buffer).setInt32((h as StoreHeader).sections.ivfOffsets!.offset + 8 * 4, 5, true);
     writeFileSync(bad, b);
     assert.throws(() => openStore(bad), /index list starts run from 0 to 5, expected 0 to 2853/);
     // an unindexed version-4 store relabelled 3 reads as before
