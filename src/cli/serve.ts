@@ -3,11 +3,13 @@
  * `leanml serve`: one HTTP service for all loaded models. Parses options, loads the models,
  * runs the server until SIGTERM/SIGINT; everything else lives in `server/`.
  */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { LeanmlError, UsageError } from '../core/errors.js';
 import { isClusterWorker, runOnCores } from '../core/process-cluster.js';
 import { API_KEY_ENV, checkApiKey, isLoopbackHost } from '../server/api-key.js';
-import { LeanmlError, UsageError } from '../core/errors.js';
 import { createServer } from '../server/create-server.js';
 import { loadModels, parseModelSpec, type ModelSpec } from '../server/load-models.js';
 import { DEFAULT_LIMITS } from '../server/serve-limits.js';
@@ -26,6 +28,7 @@ export function registerServe(program: Command): void {
     .option('--vectors <NAME=PATH>', 'a fastText .bin/.ftz model or compact store (repeatable)', collect, [])
     .option('--linear <NAME=PATH>', 'a linear model file (repeatable)', collect, [])
     .option('--speaker <NAME=DIR>', 'a speaker model directory (repeatable)', collect, [])
+    .option('--files <DIR>', 'serve the files of DIR under /files/ for HTTP range reads (compact stores for leanml/fasttext/web pages)')
     .option('--max-k <N>', 'largest k a request may ask for', intArg(1, 1_000_000), DEFAULT_LIMITS.maxK)
     .option('--max-batch <N>', 'most words/texts/queries in one request', intArg(1, 1_000_000), DEFAULT_LIMITS.maxBatch)
     .option('--body-limit <BYTES>', 'largest JSON body', intArg(1024, 1 << 30), DEFAULT_LIMITS.bodyLimit)
@@ -39,9 +42,11 @@ export function registerServe(program: Command): void {
       if (!(LOG_LEVELS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${LOG_LEVELS.join(', ')}`);
       return v;
     }, 'info')
-    .action(async (o: { port: number; host: string; vectors: string[]; linear: string[]; speaker: string[]; maxK: number; maxBatch: number; bodyLimit: number; audioLimit: number; maxConcurrent: number; workers: number; apiKey?: string; insecure?: boolean; corsOrigin: string[]; logLevel: (typeof LOG_LEVELS)[number] }) => {
+    .action(async (o: { port: number; host: string; vectors: string[]; linear: string[]; speaker: string[]; maxK: number; maxBatch: number; bodyLimit: number; audioLimit: number; maxConcurrent: number; workers: number; apiKey?: string; insecure?: boolean; corsOrigin: string[]; logLevel: (typeof LOG_LEVELS)[number]; files?: string }) => {
       const specs: ModelSpec[] = [...o.vectors.map((a) => parseModelSpec('vectors', a)), ...o.linear.map((a) => parseModelSpec('linear', a)), ...o.speaker.map((a) => parseModelSpec('speaker', a))];
-      if (specs.length === 0) throw new UsageError('serve: no models to serve; give at least one --vectors, --linear or --speaker NAME=PATH');
+      if (specs.length === 0 && !o.files) throw new UsageError('serve: nothing to serve; give at least one --vectors, --linear or --speaker NAME=PATH, or --files DIR');
+      const files = o.files === undefined ? undefined : resolve(o.files);
+      if (files !== undefined && !(existsSync(files) && statSync(files).isDirectory())) throw new UsageError(`serve: --files ${o.files} is not a directory`);
       if (o.apiKey !== undefined) checkApiKey(o.apiKey);
       else if (!isLoopbackHost(o.host) && !o.insecure) throw new UsageError(`serve: refusing to listen on ${o.host} (reachable from other machines) without an API key: set $${API_KEY_ENV} or --api-key, or pass --insecure`);
       const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -54,6 +59,7 @@ export function registerServe(program: Command): void {
         const registry = await loadModels(specs, { log });
         const app = await createServer(registry, {
           logLevel: o.logLevel,
+          files,
           apiKey: o.apiKey,
           corsOrigins: o.corsOrigin,
           limits: { maxK: o.maxK, maxBatch: o.maxBatch, bodyLimit: o.bodyLimit, audioBodyLimit: o.audioLimit, maxConcurrent: o.maxConcurrent },
