@@ -9,6 +9,7 @@ import { registerLinear } from './linear.js';
 import { registerFasttext } from './fasttext.js';
 import { registerAudio } from './audio.js';
 import { registerSpeaker } from './speaker.js';
+import { registerText } from './text.js';
 import { registerServe } from './serve.js';
 import { registerDemo } from './demo.js';
 import { VERSION } from '../version.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerFasttext(program);
   registerAudio(program);
   registerSpeaker(program);
+  registerText(program);
   registerServe(program);
   registerDemo(program);
   return program;
