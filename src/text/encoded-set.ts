@@ -8,6 +8,7 @@
  */
 import { FormatError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
+import type { StateDict } from '../nn/index.js';
 import type { LabelledLine } from './labelled-lines.js';
 import { EOS_TOKEN, PAD_ID, type Vocabulary } from './vocabulary.js';
 
@@ -154,4 +155,16 @@ export function epochBatches(set: EncodedSet, batchSize: number, rng: Rng): Int3
   const idx = Int32Array.from(batches.keys());
   rng.shuffle(idx);
   return Array.from(idx, (i) => batches[i]!);
+}
+
+/**
+ * The arrays of an encoded set as named int32 tensors `<prefix>.<field>`, to write with
+ * `saveSafetensors` for another framework (the PyTorch twin in bench/ reads them).
+ */
+export function encodedSetTensors(set: EncodedSet, prefix: string): StateDict {
+  const t = (a: Int32Array): { data: Int32Array; shape: number[] } => ({ data: a, shape: [a.length] });
+  return {
+    [`${prefix}.tokenOffsets`]: t(set.tokenOffsets), [`${prefix}.idOffsets`]: t(set.idOffsets), [`${prefix}.ids`]: t(set.ids),
+    [`${prefix}.labelOffsets`]: t(set.labelOffsets), [`${prefix}.labels`]: t(set.labels),
+  };
 }

@@ -15,3 +15,4 @@ export * from './train-text.js';
 export * from './test-text.js';
 export * from './inspect-errors.js';
 export * from './inspect-report.js';
+export * from './test-corpus.js';
