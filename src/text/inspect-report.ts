@@ -74,7 +74,7 @@ table.sum { border-collapse: collapse; font-size: 12px; } table.sum td, table.su
 ${top ? `<p>tokens that pushed these errors most (sum of moves): </p><ol class="top">${top}</ol>` : ''}
 ${sections || '<p>No misclassified lines.</p>'}
 <script>
-const CELL = 6;
+const CELL = 10;
 function colour(g, v) {
   if (g === 'candidate') { const a = Math.max(-1, Math.min(1, v)); return a >= 0 ? [255, Math.round(255 * (1 - a)), Math.round(255 * (1 - a))] : [Math.round(255 * (1 + a)), Math.round(255 * (1 + a)), 255]; }
   const c = Math.round(255 * (1 - Math.max(0, Math.min(1, v)))); return [c, c, Math.min(255, c + 40)];
