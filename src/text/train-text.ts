@@ -22,6 +22,11 @@ export interface TrainTextOptions {
   net?: Partial<NetSettings>;
   train?: Partial<TrainSettings>;
   labelPrefix?: string;
+  /**
+   * An explicit held-out set (instead of `train.validation`'s share of the input): early
+   * stopping and the reported validation figure use it; the vocabulary comes from all input lines.
+   */
+  validationLines?: LabelledLine[];
   /** Progress over training batches (a bar on a TTY from the CLI). */
   progress?: Progress;
   /** One line per epoch. */
@@ -97,7 +102,8 @@ export async function trainText(input: string | LabelledLine[] | undefined, opts
   const order = Int32Array.from(lines.keys());
   const rng = new Rng(settings.train.seed);
   rng.shuffle(order);
-  const nValid = lines.length >= 20 ? Math.round(lines.length * settings.train.validation) : 0;
+  const explicit = opts.validationLines;
+  const nValid = explicit ? 0 : lines.length >= 20 ? Math.round(lines.length * settings.train.validation) : 0;
   const validRows = order.subarray(0, nValid);
   const trainRows = order.subarray(nValid);
   const labelNames = [...new Set(lines.flatMap((l) => l.labels))].sort();
@@ -105,7 +111,7 @@ export async function trainText(input: string | LabelledLine[] | undefined, opts
   const vocab = Vocabulary.build(Array.from(trainRows, (r) => lines[r]!.tokens), settings.vocab);
   const all = encodeLines(lines, vocab, labelNames, name);
   const train = subset(all, trainRows);
-  const valid = nValid > 0 ? subset(all, validRows) : null;
+  const valid = explicit ? (explicit.length ? encodeLines(explicit, vocab, labelNames, 'validation lines') : null) : nValid > 0 ? subset(all, validRows) : null;
 
   await initBackend();
   const net = new TextNet(vocab.size, labelNames.length, settings.net, settings.train.seed);
