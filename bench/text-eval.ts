@@ -13,7 +13,7 @@
  * (precision at 1) mean ± sd (sample), min, per split.
  * Data: `langid` (bench/text-data.ts, gettext catalogues) or `spam` (SpamAssassin, npm).
  * Usage: npm run bench -- text-eval [--data langid|spam] [--arch bag,gru] [--splits 5]
- *          [--no-torch] [--max-tokens N]
+ *          [--no-torch] [--max-tokens N] [--per-label N (first N lines of each label)]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,6 +64,17 @@ function loadData(name: string): LabelledLine[] {
     if (r.status !== 0) throw new Error('text-eval: bench/text-data.ts failed (needs gettext\'s msgunfmt)');
   }
   return parseLabelledLines(readFileSync(path, 'utf8'), path);
+}
+
+/** The first `n` lines of each (first) label, in file order; all lines when n is 0. */
+function capPerLabel(lines: LabelledLine[], n: number): LabelledLine[] {
+  if (!n) return lines;
+  const seen = new Map<string, number>();
+  return lines.filter((l) => {
+    const c = seen.get(l.labels[0]!) ?? 0;
+    seen.set(l.labels[0]!, c + 1);
+    return c < n;
+  });
 }
 
 interface FastTextConfig { epoch: number; lr: number; minn: number; maxn: number }
@@ -120,7 +131,8 @@ export async function run(args: string[]): Promise<BenchResult> {
   const useTorch = !args.includes('--no-torch') && havePython('torch');
   const useFastText = haveTool('fasttext');
   const log = (s: string): void => void process.stderr.write(`${s}\n`);
-  const all = loadData(dataName);
+  const perLabel = Number(arg(args, '--per-label', '0'));
+  const all = capPerLabel(loadData(dataName), perLabel);
   const [dev, report] = split(all, 0, 0.2);
   const dir = mkdtempSync(join(tmpdir(), 'leanml-text-eval-'));
   try {
