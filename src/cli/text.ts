@@ -32,7 +32,6 @@ interface TrainFlags {
   lr: number;
   validation: number;
   seed: number;
-  threads: number;
   labelPrefix: string;
   quiet: boolean;
 }
@@ -61,14 +60,13 @@ export function registerText(program: Command): void {
     .option('--lr <x>', 'Adam learning rate', floatArg(1e-9, 99), d.train.lr)
     .option('--validation <x>', 'share of the lines held out for early stopping and the reported figure', floatArg(0, 0.99), d.train.validation)
     .option('--seed <n>', 'seed of the split, the initialisation and the batch order', intArg(0, 2 ** 32 - 1), d.train.seed)
-    .option('--threads <n>', 'data-parallel training threads averaging gradients', intArg(1, 64), d.train.threads)
     .option('--label-prefix <p>', 'label prefix', '__label__')
     .option('--quiet', 'no per-epoch lines on stderr', false)
     .action(async (f: TrainFlags) => {
       const model = await trainText(f.input, {
         vocab: { minCount: f.minCount, buckets: f.buckets, minn: f.minn, maxn: f.maxn, maxTokens: f.maxTokens },
         net: { arch: f.arch, dim: f.dim, hidden: f.hidden, unitNorm: f.unitNorm },
-        train: { epochs: f.epochs, patience: f.patience, batchSize: f.batchSize, lr: f.lr, validation: f.validation, seed: f.seed, threads: f.threads },
+        train: { epochs: f.epochs, patience: f.patience, batchSize: f.batchSize, lr: f.lr, validation: f.validation, seed: f.seed },
         labelPrefix: f.labelPrefix,
         progress: createProgress(!f.quiet),
         log: f.quiet ? undefined : warn,
@@ -76,7 +74,7 @@ export function registerText(program: Command): void {
       try {
         model.save(f.model);
         const t = model.meta.training;
-        process.stdout.write(`${JSON.stringify({ model: f.model, arch: f.arch, labels: model.labels.length, vocabularyRows: model.vocab.size, trainLines: t.trainLines, validationLines: t.validationLines, epochs: t.epochs, bestEpoch: t.bestEpoch, validationLoss: t.validationLoss, validationAccuracy: t.validationAccuracy, secondsPerEpoch: t.history.length ? t.history.reduce((s, h) => s + h.seconds, 0) / t.history.length : null, seconds: t.seconds, backend: t.backend, threads: t.threads })}\n`);
+        process.stdout.write(`${JSON.stringify({ model: f.model, arch: f.arch, labels: model.labels.length, vocabularyRows: model.vocab.size, trainLines: t.trainLines, validationLines: t.validationLines, epochs: t.epochs, bestEpoch: t.bestEpoch, validationLoss: t.validationLoss, validationAccuracy: t.validationAccuracy, secondsPerEpoch: t.history.length ? t.history.reduce((s, h) => s + h.seconds, 0) / t.history.length : null, seconds: t.seconds, backend: t.backend })}\n`);
       } finally {
         model.dispose();
       }

@@ -44,8 +44,6 @@ export interface TrainSettings {
   /** Share of the training lines held out for early stopping and the reported validation figure. */
   validation: number;
   seed: number;
-  /** Data-parallel training threads averaging gradients (1 = this thread only). */
-  threads: number;
 }
 
 export interface TextSettings {
@@ -58,7 +56,7 @@ export interface TextSettings {
 export const DEFAULT_TEXT_SETTINGS: Readonly<TextSettings> = Object.freeze({
   vocab: Object.freeze({ minCount: 2, buckets: 20_000, minn: 0, maxn: 0, maxTokens: 256 }),
   net: Object.freeze({ arch: 'bag' as TextArch, dim: 64, hidden: 64, unitNorm: false }),
-  train: Object.freeze({ epochs: 20, patience: 2, batchSize: 32, lr: 0.01, validation: 0.1, seed: 1, threads: 1 }),
+  train: Object.freeze({ epochs: 20, patience: 2, batchSize: 32, lr: 0.01, validation: 0.1, seed: 1 }),
 });
 
 /** Deep-merges partial settings over the defaults and checks every value. */
@@ -97,7 +95,6 @@ export function checkSettings(s: TextSettings): void {
   int('patience', s.train.patience, 0, 100_000);
   int('batchSize', s.train.batchSize, 1, 1 << 16);
   int('seed', s.train.seed, 0, 2 ** 32 - 1);
-  int('threads', s.train.threads, 1, 64);
   if (!(s.train.lr > 0 && s.train.lr < 100)) throw new UsageError(`text settings: lr must be in (0, 100), got ${s.train.lr}`);
   if (!(s.train.validation >= 0 && s.train.validation < 1)) throw new UsageError(`text settings: validation must be in [0, 1), got ${s.train.validation}`);
 }

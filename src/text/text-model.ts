@@ -32,7 +32,6 @@ export interface TextTrainingReport {
   validationAccuracy: number | null;
   seconds: number;
   backend: string;
-  threads: number;
 }
 
 /** The contents of `model.json`. */

@@ -117,7 +117,7 @@ export async function trainText(input: string | LabelledLine[] | undefined, opts
   const net = new TextNet(vocab.size, labelNames.length, settings.net, settings.train.seed);
   const report: TextTrainingReport = {
     trainLines: train.size, validationLines: valid?.size ?? 0, epochs: 0, bestEpoch: 0, history: [],
-    validationLoss: null, validationAccuracy: null, seconds: 0, backend: backendInfo().name, threads: 1,
+    validationLoss: null, validationAccuracy: null, seconds: 0, backend: backendInfo().name,
   };
   const model = new TextModel({
     format: TEXT_MODEL_FORMAT, formatVersion: TEXT_MODEL_FORMAT_VERSION, leanml: VERSION, versions: { leanml: VERSION, tfjs: tf.version_core },
