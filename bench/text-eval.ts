@@ -77,13 +77,16 @@ function capPerLabel(lines: LabelledLine[], n: number): LabelledLine[] {
   });
 }
 
+/** fastText's hashed rows: 200k instead of its 2M default (same accuracy on these sizes, a tenth of the start-up). */
+const FASTTEXT_BUCKETS = 200_000;
+
 interface FastTextConfig { epoch: number; lr: number; minn: number; maxn: number }
 
 function fastTextAccuracy(dir: string, train: LabelledLine[], test: LabelledLine[], c: FastTextConfig): number {
   writeFileSync(join(dir, 'ft-train.txt'), toText(train));
   writeFileSync(join(dir, 'ft-test.txt'), toText(test));
   const prefix = join(dir, 'ft');
-  const t = spawnSync('fasttext', ['supervised', '-input', join(dir, 'ft-train.txt'), '-output', prefix, '-epoch', String(c.epoch), '-lr', String(c.lr), '-minn', String(c.minn), '-maxn', String(c.maxn), '-thread', '2', '-verbose', '0', '-seed', '1'], { encoding: 'utf8' });
+  const t = spawnSync('fasttext', ['supervised', '-input', join(dir, 'ft-train.txt'), '-output', prefix, '-epoch', String(c.epoch), '-lr', String(c.lr), '-minn', String(c.minn), '-maxn', String(c.maxn), '-bucket', String(FASTTEXT_BUCKETS), '-thread', '2', '-verbose', '0', '-seed', '1'], { encoding: 'utf8' });
   if (t.status !== 0) throw new Error(`fasttext supervised failed: ${t.stderr}`);
   const r = spawnSync('fasttext', ['test', `${prefix}.bin`, join(dir, 'ft-test.txt')], { encoding: 'utf8' });
   const m = /P@1\s+([\d.]+)/.exec(r.stdout);
@@ -140,7 +143,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     const devSplits = [100, 101].map((s) => split(dev, s));
     let ftBest: { c: FastTextConfig; acc: number } | null = null;
     const ftGrid: FastTextConfig[] = [];
-    for (const epoch of [5, 25, 50]) for (const lr of [0.1, 0.5, 1.0]) for (const [minn, maxn] of [[0, 0], [2, 4], [3, 6]] as const) ftGrid.push({ epoch, lr, minn, maxn });
+    for (const epoch of [5, 25]) for (const lr of [0.1, 1.0]) for (const [minn, maxn] of [[0, 0], [2, 4]] as const) ftGrid.push({ epoch, lr, minn, maxn });
     if (useFastText) {
       for (const c of ftGrid) {
         const acc = devSplits.reduce((s, [tr, te]) => s + fastTextAccuracy(dir, tr, te, c), 0) / devSplits.length;
