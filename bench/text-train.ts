@@ -7,7 +7,6 @@
  * Data: the first `--lines` lines of `--data` (langid from bench/text-data.ts, or spam).
  * Usage: npm run bench -- text-train [--arch gru] [--data langid|spam] [--lines 4000] [--epochs 2] [--max-tokens N]
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

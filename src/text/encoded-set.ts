@@ -7,7 +7,7 @@
  * Legend: N = lines, B = batch, T = tokens, S = rows per token, C = labels.
  */
 import { FormatError } from '../core/errors.js';
-import { Rng } from '../core/rng.js';
+import type { Rng } from '../core/rng.js';
 import type { StateDict } from '../nn/index.js';
 import type { LabelledLine } from './labelled-lines.js';
 import { EOS_TOKEN, PAD_ID, type Vocabulary } from './vocabulary.js';
