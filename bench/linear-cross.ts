@@ -1,106 +1,37 @@
 /**
- * Throughput end to end (read, parse, hash, learn) on 1M generated cross-feature examples
- * (10 categorical fields + 14 pairwise crosses, ~24 active, ~275k distinct, 7% label noise),
- * one pass, against scikit-learn (and LIBLINEAR, fastText) measured in the same run.
- * ratio = our examples/s over scikit-learn's (both in-process figures, startup excluded).
- * Ours and scikit-learn run alternately (--rounds, default 3); speeds and the ratio are medians.
- * Usage: npm run bench -- linear-cross [--n 1000000] [--bits 20] [--rounds 3] [--no-extra]
+ * Throughput and accuracy on generated cross-feature data (10 categorical fields + 14 pairwise
+ * crosses, ~24 active features, ~274k distinct, 7% label noise; bench/linear/cross-data.ts).
+ *
+ * Throughput, as a user gets it: `leanml linear train` with its defaults (exact lookup, parse
+ * thread) run as a process on 1M examples — wall time with Node's start-up and the model
+ * write included, peak RSS — in fastText format and in Vowpal Wabbit format (the same tokens
+ * in one namespace), alternated round by round with scikit-learn's HashingVectorizer +
+ * SGDClassifier one-pass script (training only) on the same examples; medians over the rounds
+ * and the median of the per-round ratios (ratio = leanml examples/s over scikit-learn's).
+ * fastText (1 epoch) and LIBLINEAR (-s 2) are timed once beside; Vowpal Wabbit when present.
+ *
+ * Accuracy (`--splits N`, default 10): a fresh pool of 200k examples (generator seed 5), N
+ * seeded 80/20 shuffled splits, every learner on the same splits (bench/linear/splits.ts).
+ * Usage: npm run build && npm run bench -- linear-cross [--n 1000000] [--rounds 3] [--splits 10] [--no-throughput] [--no-accuracy]
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchResult } from './result.js';
-import { INTERACTIONS, writeCrossData } from './linear/cross-data.js';
-import { runOurs } from './linear/ours.js';
-import { runFasttext, runLiblinear, runSklearn } from './linear/references.js';
+import { evaluate, loadLinearModel } from '../src/linear/index.js';
+import { timeCommand, type BenchResult } from './result.js';
+import { writeCrossData } from './linear/cross-data.js';
+import { runFasttext, runLiblinear } from './linear/references.js';
+import { acrossSplits, shuffledSplit, writeLines } from './linear/splits.js';
 import { runVw, VW_ABSENT } from './linear/vw.js';
 
 const DATA = fileURLToPath(new URL('./data/', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const SKLEARN = fileURLToPath(new URL('./linear/sklearn_sgd.py', import.meta.url));
 
 function arg(args: string[], name: string, dflt: number): number {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : dflt;
-}
-
-export async function run(args: string[]): Promise<BenchResult> {
-  const n = arg(args, '--n', 1_000_000);
-  const bits = arg(args, '--bits', 20);
-  const extra = !args.includes('--no-extra');
-  mkdirSync(DATA, { recursive: true });
-  const base = `${DATA}cross-${n}`;
-  if (!existsSync(`${base}-meta.json`)) {
-    process.stderr.write(`linear-cross: generating ${n} + ${n / 5} examples under bench/data/ ...\n`);
-    const meta = await writeCrossData(`${base}-train.txt`, `${base}-train.vw`, { n, seed: 1, noise: 0.07, drift: false });
-    await writeCrossData(`${base}-test.txt`, `${base}-test.vw`, { n: n / 5, seed: 2, noise: 0.07, drift: false });
-    writeFileSync(`${base}-meta.json`, JSON.stringify(meta));
-  }
-  const data = JSON.parse(readFileSync(`${base}-meta.json`, 'utf8')) as { distinct: number; bayesAccuracy: number };
-  const train = `${base}-train.txt`;
-  const test = `${base}-test.txt`;
-
-  // the machine is shared and its load drifts: alternate ours and scikit-learn, round by round,
-  // and report medians (speeds) and the median of the per-round ratios
-  const rounds = arg(args, '--rounds', 3);
-  const oursRuns: Awaited<ReturnType<typeof runOurs>>[] = [];
-  const sklearnRuns: NonNullable<ReturnType<typeof runSklearn>>[] = [];
-  const roundRatios: number[] = [];
-  const singleRuns: number[] = [];
-  const singleRatios: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    process.stderr.write(`linear-cross: round ${r + 1}/${rounds}: leanml ...\n`);
-    // defaults: on 2+ cores a worker thread reads and parses while this one learns (parseThread 'auto')
-    const o = await runOurs(train, test, { features: { mode: 'hash', bits } }, { repeats: 1, cliArgs: r === 0 ? ['--bits', String(bits)] : undefined });
-    oursRuns.push(o);
-    // the same training forced onto one thread (as scikit-learn runs)
-    const single = await runOurs(train, test, { features: { mode: 'hash', bits }, parseThread: false }, { repeats: 1 });
-    if (single.accuracy !== o.accuracy) throw new Error(`parse thread changed the result: accuracy ${o.accuracy} vs ${single.accuracy} single-threaded`);
-    singleRuns.push(single.examplesPerSecond);
-    process.stderr.write(`linear-cross: round ${r + 1}/${rounds}: scikit-learn ...\n`);
-    const sk = runSklearn(train, test, n, 1, bits);
-    if (sk) {
-      sklearnRuns.push(sk);
-      if (sk.examplesPerSecond) {
-        roundRatios.push(o.examplesPerSecond / sk.examplesPerSecond);
-        singleRatios.push(singleRuns[singleRuns.length - 1]! / sk.examplesPerSecond);
-      }
-    }
-  }
-  const ours = { ...oursRuns[0]!, examplesPerSecond: median(oursRuns.map((o) => o.examplesPerSecond)), trainSeconds: median(oursRuns.map((o) => o.trainSeconds)), roundExamplesPerSecond: oursRuns.map((o) => Math.round(o.examplesPerSecond)) };
-  const sklearn = sklearnRuns.length > 0 ? { ...sklearnRuns[0]!, examplesPerSecond: median(sklearnRuns.map((s) => s.examplesPerSecond ?? 0)), roundExamplesPerSecond: sklearnRuns.map((s) => Math.round(s.examplesPerSecond ?? 0)) } : null;
-  process.stderr.write('linear-cross: leanml, Vowpal Wabbit format with crosses built on the fly ...\n');
-  const oursVw = await runOurs(`${base}-train.vw`, `${base}-test.vw`, { features: { mode: 'hash', bits, interactions: INTERACTIONS } }, { repeats: 1 });
-  // Vowpal Wabbit (when a binary is available): its defaults on the same tokens, the same table
-  // size as ours, and the VW-format fields with the 14 crosses built by -q (as ours above)
-  process.stderr.write('linear-cross: Vowpal Wabbit (if available) ...\n');
-  const vwRuns = [
-    await runVw(train, test, n, { format: 'fasttext', args: [], setting: 'VW defaults (squared loss, adaptive normalised invariant updates, 2^18 slots), one pass, same tokens' }),
-    await runVw(train, test, n, { format: 'fasttext', args: ['-b', String(bits)], setting: `VW defaults with 2^${bits} slots, one pass, same tokens` }),
-    await runVw(train, test, n, { format: 'fasttext', args: ['-b', String(bits), '--loss_function', 'hinge'], setting: `VW hinge loss, 2^${bits} slots, one pass, same tokens` }),
-    await runVw(`${base}-train.vw`, `${base}-test.vw`, n, { format: 'vw', args: ['-b', String(bits), ...INTERACTIONS.flatMap((q) => ['-q', q])], setting: `VW defaults, 2^${bits} slots, VW-format fields with the 14 crosses built by -q, one pass` }),
-  ].filter((r) => r !== null);
-  const others = [];
-  if (extra) {
-    process.stderr.write('linear-cross: fastText, LIBLINEAR ...\n');
-    others.push(runFasttext(train, test, n, 1), await runLiblinear(train, test, n, ['-s', '2']));
-  }
-  return {
-    name: 'linear-cross',
-    ours: {
-      ...ours,
-      setting: `one pass, defaults + hashing into 2^${bits} slots; crosses spelled out in the fastText-format file`,
-      vwFormatOnTheFlyCrosses: { examplesPerSecond: oursVw.examplesPerSecond, accuracy: oursVw.accuracy, progressiveError: oursVw.progressiveError },
-      roundRatios,
-      oneThread: { examplesPerSecond: median(singleRuns), roundExamplesPerSecond: singleRuns.map(Math.round), roundRatios: singleRatios, ratio: singleRatios.length > 0 ? median(singleRatios) : null },
-      data: { examples: n, testExamples: n / 5, distinctFeatures: data.distinct, bayesAccuracy: data.bayesAccuracy, labelNoise: 0.07 },
-    },
-    reference: sklearn ? { ...sklearn } : null,
-    ratio: roundRatios.length > 0 ? median(roundRatios) : null,
-    note: [
-      `ratio = median over ${rounds} alternating rounds of leanml examples/s / scikit-learn examples/s, both in-process (read + parse + hash + learn); CLI and reference process wall times and peak RSS also reported.`,
-      'scikit-learn uses one thread; leanml with its defaults reads and parses on a worker thread while learning when the machine has 2+ cores (as Vowpal Wabbit does); oneThread = leanml forced onto one thread (parseThread: false, identical model), measured in the same rounds, with its own ratio.',
-      ...(vwRuns.length > 0 ? vwRuns.map((v) => `Vowpal Wabbit reference: ${JSON.stringify(v)}`) : [VW_ABSENT]),
-      ...others.filter((o) => o !== null).map((o) => `other reference: ${JSON.stringify(o)}`),
-    ].join(' '),
-  };
 }
 
 function median(xs: number[]): number {
@@ -108,3 +39,92 @@ function median(xs: number[]): number {
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
+
+/** Generates (once) n training and n/5 test examples in fastText, VW-fields and VW one-namespace form. */
+async function crossData(n: number): Promise<string> {
+  mkdirSync(DATA, { recursive: true });
+  const base = `${DATA}cross-${n}`;
+  if (!existsSync(`${base}-meta.json`)) {
+    process.stderr.write(`linear-cross: generating ${n} + ${n / 5} examples under bench/data/ ...\n`);
+    const meta = await writeCrossData(`${base}-train.txt`, `${base}-train.vw`, { n, seed: 1, noise: 0.07, drift: false, flatVwPath: `${base}-train-flat.vw` });
+    await writeCrossData(`${base}-test.txt`, `${base}-test.vw`, { n: n / 5, seed: 2, noise: 0.07, drift: false, flatVwPath: `${base}-test-flat.vw` });
+    writeFileSync(`${base}-meta.json`, JSON.stringify(meta));
+  }
+  return base;
+}
+
+/** The CLI with defaults vs scikit-learn, alternated, in both formats. */
+async function throughput(base: string, n: number, rounds: number): Promise<Record<string, unknown>> {
+  if (!existsSync(CLI)) throw new Error('linear-cross: build first (npm run build): the CLI is timed as users run it, from dist/');
+  const dir = mkdtempSync(join(tmpdir(), 'leanml-cross-'));
+  try {
+    const out: Record<string, unknown> = {};
+    for (const [fmt, file, test] of [['fasttext', `${base}-train.txt`, `${base}-test.txt`], ['vw', `${base}-train-flat.vw`, `${base}-test-flat.vw`]] as const) {
+      const ours: { wall: number; rss: number }[] = [];
+      const sk: { wall: number; rss: number }[] = [];
+      const ratios: number[] = [];
+      const model = join(dir, `${fmt}.bin`);
+      for (let r = 0; r < rounds; r++) {
+        process.stderr.write(`linear-cross: ${fmt} round ${r + 1}/${rounds} ...\n`);
+        const a = timeCommand(process.execPath, [CLI, 'linear', 'train', '--input', file, '--model', model, '--quiet']);
+        if (a.status !== 0) throw new Error(`leanml linear train failed: ${a.stderr}`);
+        const b = timeCommand('/usr/bin/python3', [SKLEARN, `${base}-train.txt`, '-', '1', '20']);
+        if (b.status !== 0) throw new Error(`scikit-learn failed: ${b.stderr}`);
+        ours.push({ wall: a.seconds, rss: a.peakRssMiB });
+        sk.push({ wall: b.seconds, rss: b.peakRssMiB });
+        ratios.push(b.seconds / a.seconds);
+      }
+      const m = await loadLinearModel(model);
+      const acc = await evaluate(m, test);
+      out[fmt] = {
+        leanml: { wallSeconds: median(ours.map((o) => o.wall)), examplesPerSecond: Math.round(n / median(ours.map((o) => o.wall))), peakRssMiB: median(ours.map((o) => o.rss)), testAccuracy: acc.accuracy, rounds: ours },
+        scikitLearn: { wallSeconds: median(sk.map((o) => o.wall)), examplesPerSecond: Math.round(n / median(sk.map((o) => o.wall))), peakRssMiB: median(sk.map((o) => o.rss)), rounds: sk },
+        ratio: Number(median(ratios).toFixed(3)),
+        roundRatios: ratios.map((x) => Number(x.toFixed(3))),
+      };
+    }
+    const ft = runFasttext(`${base}-train.txt`, `${base}-test.txt`, n, 1);
+    const ll = await runLiblinear(`${base}-train.txt`, `${base}-test.txt`, n, ['-s', '2']);
+    out.beside = [ft, ll].filter((x) => x !== null);
+    const vw = await runVw(`${base}-train-flat.vw`, `${base}-test-flat.vw`, n, { format: 'vw', args: ['-b', '20'], setting: 'VW defaults, 2^20 slots, the same one-namespace file, one pass' });
+    out.vowpalWabbit = vw ?? VW_ABSENT;
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Accuracy over shuffled splits of a fresh 200k pool. */
+async function accuracy(splits: number): Promise<Record<string, unknown>> {
+  const pool = `${DATA}cross-pool-200000.txt`;
+  if (!existsSync(pool)) await writeCrossData(pool, null, { n: 200_000, seed: 5, noise: 0.07, drift: false });
+  const lines = readFileSync(pool, 'utf8').split('\n').filter((l) => l.length > 0);
+  const dir = mkdtempSync(join(tmpdir(), 'leanml-cross-splits-'));
+  try {
+    return await acrossSplits(Array.from({ length: splits }, (_, k) => 1001 + k), dir, async (seed, train, test) => {
+      const s = shuffledSplit(lines, seed);
+      writeLines(train, s.train);
+      writeLines(test, s.test);
+      return s.train.length;
+    }, { liblinear: ['-s', '2'] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(args: string[]): Promise<BenchResult> {
+  const n = arg(args, '--n', 1_000_000);
+  const base = await crossData(n);
+  const meta = JSON.parse(readFileSync(`${base}-meta.json`, 'utf8')) as { distinct: number; bayesAccuracy: number };
+  const tp = args.includes('--no-throughput') ? null : await throughput(base, n, arg(args, '--rounds', 3));
+  const acc = args.includes('--no-accuracy') ? null : await accuracy(arg(args, '--splits', 10));
+  const ft = (tp?.fasttext as { leanml: Record<string, unknown>; scikitLearn: Record<string, unknown>; ratio: number } | undefined) ?? null;
+  return {
+    name: 'linear-cross',
+    ours: { setting: 'leanml linear train with its defaults (exact lookup, parse thread), process wall time', throughput: tp, accuracy: acc, data: { examples: n, distinctFeatures: meta.distinct, bayesAccuracy: meta.bayesAccuracy } },
+    reference: ft ? { tool: 'scikit-learn HashingVectorizer(2^20) + SGDClassifier(hinge), one pass (partial_fit), training only', ...ft.scikitLearn } : null,
+    ratio: ft?.ratio ?? null,
+    note: 'ratio = median over alternating rounds of scikit-learn wall seconds / leanml wall seconds (fastText-format file); the VW-format figure is under ours.throughput.vw. Both include process start-up.',
+  };
+}
+

@@ -28,6 +28,8 @@ export interface CrossDataOptions {
   seed: number;
   noise: number;
   drift: boolean;
+  /** Also write the fastText file's tokens as Vowpal Wabbit lines in one namespace (`1 |f a12 b3 ... a12_b3 ...`) here. */
+  flatVwPath?: string;
 }
 
 /** Writes `n` examples to `fasttextPath` and `vwPath`; returns the number of distinct features seen. */
@@ -56,16 +58,24 @@ export async function writeCrossData(fasttextPath: string, vwPath: string | null
   const rng = new Rng(o.seed);
   const ft = createWriteStream(fasttextPath);
   const vw = vwPath ? createWriteStream(vwPath) : null;
+  const flat = o.flatVwPath ? createWriteStream(o.flatVwPath) : null;
   let ftBuf: string[] = [];
   let vwBuf: string[] = [];
+  let flatBuf: string[] = [];
   let cleanCorrect = 0;
   const flush = async (): Promise<void> => {
     const okFt = ft.write(ftBuf.join(''));
     const okVw = vw ? vw.write(vwBuf.join('')) : true;
+    const okFlat = flat ? flat.write(flatBuf.join('')) : true;
     ftBuf = [];
     vwBuf = [];
-    // listen to both before waiting: one may drain while we wait for the other
-    await Promise.all([okFt ? null : new Promise<void>((r) => ft.once('drain', () => r())), okVw ? null : new Promise<void>((r) => vw!.once('drain', () => r()))]);
+    flatBuf = [];
+    // listen to all before waiting: one may drain while we wait for another
+    await Promise.all([
+      okFt ? null : new Promise<void>((r) => ft.once('drain', () => r())),
+      okVw ? null : new Promise<void>((r) => vw!.once('drain', () => r())),
+      okFlat ? null : new Promise<void>((r) => flat!.once('drain', () => r())),
+    ]);
   };
   const vals = new Int32Array(FIELDS.length);
   const ids = new Int32Array(FIELDS.length + CROSSES.length);
@@ -97,6 +107,7 @@ export async function writeCrossData(fasttextPath: string, vwPath: string | null
     if (y === clean) cleanCorrect++;
     line += `${y}${rest}\n`;
     ftBuf.push(line);
+    if (flat) flatBuf.push(`${y} |f${rest}\n`);
     if (vw) {
       let v = `${y}`;
       for (let f = 0; f < FIELDS.length; f++) v += ` |${FIELDS[f]} ${vals[f]}`;
@@ -107,6 +118,7 @@ export async function writeCrossData(fasttextPath: string, vwPath: string | null
   await flush();
   await new Promise<void>((r) => ft.end(r));
   if (vw) await new Promise<void>((r) => vw.end(r));
+  if (flat) await new Promise<void>((r) => flat.end(r));
   let distinct = 0;
   for (let i = 0; i < total; i++) distinct += seen[i]!;
   return { distinct, bayesAccuracy: cleanCorrect / o.n };

@@ -46,8 +46,10 @@ def main():
         clf.fit(X, labels)
         n = len(labels) * epochs
     train_s = time.perf_counter() - t0
-    tl, tt = read(test)
-    acc = float(np.mean(clf.predict(vec.transform(tt)) == np.array(tl)))
+    acc = None
+    if test != '-':  # '-': train only (process wall time of training alone)
+        tl, tt = read(test)
+        acc = float(np.mean(clf.predict(vec.transform(tt)) == np.array(tl)))
     print(json.dumps({'tool': f'scikit-learn {sklearn.__version__} HashingVectorizer+SGDClassifier(hinge)', 'epochs': epochs,
                       'trainSeconds': train_s, 'examplesPerSecond': n / train_s, 'accuracy': acc}))
 

@@ -6,7 +6,20 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { evaluate, inspectModel, loadLinearModel, predictFile, saveLinearModel, trainLinear, type ProgressReport } from '../linear/index.js';
+import {
+  DEFAULT_FEATURES,
+  DEFAULT_LEARNER,
+  DEFAULT_TRAIN,
+  evaluate,
+  inspectModel,
+  loadLinearModel,
+  predictFile,
+  saveLinearModel,
+  trainLinear,
+  type FeatureConfig,
+  type LearnerOptions,
+  type ProgressReport,
+} from '../linear/index.js';
 import { addGroup } from './group.js';
 import { floatArg, intArg } from './options.js';
 import { LineWriter } from './output.js';
@@ -45,6 +58,34 @@ interface TrainFlags {
 
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').filter((s) => s.length > 0)];
 
+/** The feature settings the flags ask for (commander filled in every default from DEFAULT_FEATURES). */
+function featuresOf(f: TrainFlags): Partial<FeatureConfig> {
+  return {
+    mode: f.bits !== undefined ? 'hash' : (f.features as FeatureConfig['mode']),
+    ...(f.bits !== undefined ? { bits: f.bits } : {}),
+    maxFeatures: f.maxFeatures,
+    ngrams: f.ngrams,
+    interactions: [...f.interactions, ...f.cubic],
+    bias: f.bias,
+    repeats: f.repeats as FeatureConfig['repeats'],
+    unitNorm: f.unitNorm,
+  };
+}
+
+/** The learner settings the flags ask for (defaults from DEFAULT_LEARNER). */
+function learnerOf(f: TrainFlags): Partial<LearnerOptions> {
+  return {
+    loss: f.loss as LearnerOptions['loss'],
+    learningRate: f.learningRate,
+    powerT: f.powerT,
+    l2: f.l2,
+    adaptive: f.adaptive,
+    normalized: f.normalized,
+    invariant: f.invariant,
+    average: f.average,
+  };
+}
+
 export function registerLinear(program: Command): void {
   const group = addGroup(program, 'linear', 'sparse online linear classifiers (hinge-loss SGD, logistic)');
 
@@ -53,33 +94,37 @@ export function registerLinear(program: Command): void {
     .description('train (or continue training) a model on fastText, Vowpal Wabbit or libsvm lines; prints a JSON summary')
     .option('--input <file>', 'training data (- or none = stdin)')
     .requiredOption('--model <out>', 'model file to write (written atomically)')
-    .addOption(new Option('--format <f>', 'input format').choices(['auto', 'fasttext', 'vw', 'libsvm']).default('auto'))
-    .addOption(new Option('--loss <l>', 'loss').choices(['hinge', 'logistic']).default('hinge'))
-    .option('--passes <n>', 'passes over the input', intArg(1, 10_000), 1)
-    .addOption(new Option('--features <m>', 'exact feature lookup (named) or hashing').choices(['lookup', 'hash']).default('lookup'))
-    .option('--bits <b>', 'hash features into 2^b slots (implies --features hash)', intArg(1, 30))
-    .option('--max-features <n>', 'lookup: most distinct features kept (bounded memory)', intArg(1, 2 ** 30), 1 << 24)
-    .option('--ngrams <n>', 'word n-grams up to n (within a namespace)', intArg(1, 8), 1)
-    .option('-q, --interactions <ab,cd>', 'cross namespaces by first character: pairs, or triples like abc (repeatable)', collect, [] as string[])
+    .addOption(new Option('--format <f>', 'input format').choices(['auto', 'fasttext', 'vw', 'libsvm']).default(DEFAULT_TRAIN.format))
+    .addOption(new Option('--loss <l>', 'loss').choices(['hinge', 'logistic']).default(DEFAULT_LEARNER.loss))
+    .option('--passes <n>', 'passes over the input', intArg(1, 10_000), DEFAULT_TRAIN.passes)
+    .addOption(new Option('--features <m>', 'exact feature lookup (named) or hashing').choices(['lookup', 'hash']).default(DEFAULT_FEATURES.mode))
+    .addOption(new Option('--bits <b>', 'hash features into 2^b slots (implies --features hash)').argParser(intArg(1, 30)).default(undefined, `${DEFAULT_FEATURES.bits} when hashing`))
+    .option('--max-features <n>', 'lookup: most distinct features kept (bounded memory)', intArg(1, 2 ** 30), DEFAULT_FEATURES.maxFeatures)
+    .option('--ngrams <n>', 'word n-grams up to n (within a namespace)', intArg(1, 8), DEFAULT_FEATURES.ngrams)
+    .option('-q, --interactions <ab,cd>', 'cross namespaces by first character: pairs, or triples like abc (repeatable)', collect, [...DEFAULT_FEATURES.interactions])
     .option('--cubic <abc>', 'cubic crosses of three namespaces by first character (repeatable; same as -q abc)', collect, [] as string[])
-    .option('--no-bias', 'no constant bias feature')
-    .addOption(new Option('--repeats <r>', 'value of repeated features').choices(['count', 'log', 'binary']).default('count'))
-    .option('--no-unit-norm', 'do not scale examples to unit L2 norm')
-    .option('--learning-rate <eta>', 'base learning rate', floatArg(1e-12, 1e6), 0.5)
-    .option('--power-t <p>', 'schedule exponent without --adaptive: eta * t^-p', floatArg(0, 1), 0.5)
-    .option('--l2 <lambda>', 'L2 regularisation (applied lazily)', floatArg(0, 1e6), 0)
-    .option('--no-adaptive', 'plain SGD instead of per-feature AdaGrad rates')
-    .option('--normalized', 'per-feature rates scaled by the largest |x| seen', false)
-    .option('--no-invariant', 'plain gradient steps (may overshoot the margin)')
-    .option('--average', 'predict with averaged weights', false)
-    .option('--shuffle-buffer <n>', 'shuffle through a buffer of n lines (for files grouped by class)', intArg(0, 100_000_000), 0)
-    .option('--seed <n>', 'seed of the shuffle buffer', intArg(0, 2 ** 32 - 1), 1)
+    .option('--no-bias', `no constant bias feature (default: ${DEFAULT_FEATURES.bias ? 'a bias' : 'none'})`)
+    .addOption(new Option('--repeats <r>', 'value of repeated features').choices(['count', 'log', 'binary']).default(DEFAULT_FEATURES.repeats))
+    .option('--no-unit-norm', `do not scale examples to unit L2 norm (default: ${DEFAULT_FEATURES.unitNorm ? 'scaled' : 'not scaled'})`)
+    .option('--learning-rate <eta>', 'base learning rate', floatArg(1e-12, 1e6), DEFAULT_LEARNER.learningRate)
+    .option('--power-t <p>', 'schedule exponent without --adaptive: eta * t^-p', floatArg(0, 1), DEFAULT_LEARNER.powerT)
+    .option('--l2 <lambda>', 'L2 regularisation (applied lazily)', floatArg(0, 1e6), DEFAULT_LEARNER.l2)
+    .option('--no-adaptive', `plain SGD instead of per-feature AdaGrad rates (default: ${DEFAULT_LEARNER.adaptive ? 'AdaGrad' : 'plain'})`)
+    .option('--normalized', 'per-feature rates scaled by the largest |x| seen', DEFAULT_LEARNER.normalized)
+    .option('--no-invariant', `plain gradient steps (may overshoot the margin) (default: ${DEFAULT_LEARNER.invariant ? 'margin-safe steps' : 'plain'})`)
+    .option('--average', 'predict with averaged weights', DEFAULT_LEARNER.average)
+    .option('--shuffle-buffer <n>', 'shuffle through a buffer of n lines (for files grouped by class)', intArg(0, 100_000_000), DEFAULT_TRAIN.shuffleBuffer)
+    .option('--seed <n>', 'seed of the shuffle buffer', intArg(0, 2 ** 32 - 1), DEFAULT_TRAIN.seed)
     .option('--continue <model>', 'continue training this model (its settings are kept)')
-    .option('--skip-bad', 'count and skip malformed lines instead of stopping', false)
-    .option('--label-prefix <p>', 'label prefix of fastText lines', '__label__')
+    .option('--skip-bad', 'count and skip malformed lines instead of stopping', DEFAULT_TRAIN.skipBad)
+    .option('--label-prefix <p>', 'label prefix of fastText lines', DEFAULT_TRAIN.labelPrefix)
     .option('--report-every <n>', 'progressive validation every n examples (default 1, 2, 4, ...)', intArg(1))
     .option('--quiet', 'no progressive validation on stderr', false)
-    .addOption(new Option('--parse-thread <mode>', 'read and parse on a worker thread while learning (hashed features from a file of 1 MiB+ on 2+ cores when auto; same result)').choices(['auto', 'on', 'off']).default('auto'))
+    .addOption(
+      new Option('--parse-thread <mode>', 'read, parse and look up features on a worker thread while learning (auto: files of 1 MiB+ on 2+ cores; same result)')
+        .choices(['auto', 'on', 'off'])
+        .default(DEFAULT_TRAIN.parseThread === 'auto' ? 'auto' : DEFAULT_TRAIN.parseThread ? 'on' : 'off'),
+    )
     .action(async (f: TrainFlags) => {
       const model = f.continue ? await loadLinearModel(f.continue) : undefined;
       if (!f.quiet) process.stderr.write(`${'pass'.padStart(4)} ${'examples'.padStart(12)} ${'pv error'.padStart(9)} ${'pv loss'.padStart(9)} ${'window err'.padStart(10)}\n`);
@@ -89,26 +134,8 @@ export function registerLinear(program: Command): void {
       const { model: trained, summary } = await trainLinear(f.input, {
         format: f.format as 'auto',
         labelPrefix: f.labelPrefix,
-        features: {
-          mode: f.bits !== undefined ? 'hash' : (f.features as 'lookup' | 'hash'),
-          bits: f.bits ?? 22,
-          maxFeatures: f.maxFeatures,
-          ngrams: f.ngrams,
-          interactions: [...f.interactions, ...f.cubic],
-          bias: f.bias,
-          repeats: f.repeats as 'count',
-          unitNorm: f.unitNorm,
-        },
-        learner: {
-          loss: f.loss as 'hinge',
-          learningRate: f.learningRate,
-          powerT: f.powerT,
-          l2: f.l2,
-          adaptive: f.adaptive,
-          normalized: f.normalized,
-          invariant: f.invariant,
-          average: f.average,
-        },
+        features: featuresOf(f),
+        learner: learnerOf(f),
         passes: f.passes,
         shuffleBuffer: f.shuffleBuffer,
         seed: f.seed,

@@ -7,6 +7,7 @@ import { parseFastText } from './parse-fasttext.js';
 import { parseLibsvm } from './parse-libsvm.js';
 import { parseVw } from './parse-vw.js';
 import type { ParsedLine } from './parsed-line.js';
+import type { FeatureMode } from './feature-encoder.js';
 
 export type InputFormat = 'fasttext' | 'vw' | 'libsvm';
 export const INPUT_FORMATS: readonly InputFormat[] = ['fasttext', 'vw', 'libsvm'];
@@ -30,9 +31,12 @@ export function detectFormat(line: string, labelPrefix = '__label__'): InputForm
   return 'fasttext';
 }
 
-/** The parser of a format, as one signature: fills `out`, returns null or what is wrong. */
-export function parserFor(format: InputFormat, labelPrefix: string): (buf: Buffer, start: number, end: number, out: ParsedLine) => string | null {
-  if (format === 'vw') return parseVw;
+/** A parser: fills `out` from `buf[start, end)`, returns null or what is wrong. */
+export type LineParser = (buf: Buffer, start: number, end: number, out: ParsedLine) => string | null;
+
+/** The parser of a format; `mode` says which key hashes it computes while scanning (see `parseVw`). */
+export function parserFor(format: InputFormat, labelPrefix: string, mode: FeatureMode = 'lookup'): LineParser {
+  if (format === 'vw') return (buf, start, end, out) => parseVw(buf, start, end, out, mode);
   if (format === 'libsvm') return parseLibsvm;
   const prefix = Buffer.from(labelPrefix, 'utf8');
   return (buf, start, end, out) => parseFastText(buf, start, end, out, prefix);

@@ -8,11 +8,12 @@
  *
  * Record layout (words): [kind, lineNo, a, b, payload...]
  * - EXAMPLE: a = n (encoded entries), b = label byte length; then the importance (float64 as
- *   two words), a scale (float32), the label bytes padded to whole words, n slots (int32), n
- *   values (float32).
- * - TOKENS: as EXAMPLE, but the n entries are the line's token hashes and values before
- *   encoding (the reader encodes them, scaling values by the scale): this moves the merge of
- *   repeated slots to the reader, balancing the two threads.
+ *   two words), a scale (float32), the slots in use after this line (int32: the lookup's size,
+ *   so the reader grows its weights), the label bytes padded to whole words, n slots (int32),
+ *   n values (float32).
+ * - TOKENS: as EXAMPLE, but the n entries are the line's feature slots and values before
+ *   merging (the reader merges them, scaling values by the scale, and adds the bias): this
+ *   moves the merge of repeated slots to the reader, balancing the two threads.
  * - BAD: a = message byte length; then the message (UTF-8, padded). A line that stops training
  *   or is skipped (`file:line` is added by the reader).
  * - FORMAT: a = index of the detected format in INPUT_FORMATS (sent before the first example).
@@ -35,10 +36,11 @@ const CONTROL_WORDS = 16;
 const HEADER = 4;
 
 /**
- * Default ring size in words (4 MiB, ~19k records of a 24-feature example): small enough to
- * stay in the caches the two cores share, and a line of up to ~500k features fits.
+ * Default ring size in words (1 MiB, ~4.5k records of a 24-feature example): small enough to
+ * stay in the caches the two cores share, and a line of up to ~130k features fits (longer
+ * lines are refused with a message to train without the parse thread).
  */
-export const DEFAULT_RING_WORDS = 1 << 20;
+export const DEFAULT_RING_WORDS = 1 << 18;
 
 /** Creates the shared memory of a ring with `words` data words. */
 export function createRing(words = DEFAULT_RING_WORDS): SharedArrayBuffer {
@@ -99,7 +101,7 @@ export class RingWriter {
 
   /** Words an example record takes. */
   static exampleWords(labelLength: number, n: number): number {
-    return HEADER + 3 + ((labelLength + 3) >> 2) + 2 * n;
+    return HEADER + 4 + ((labelLength + 3) >> 2) + 2 * n;
   }
 
   /** Whether the reader asked the writer to stop. */
@@ -108,7 +110,7 @@ export class RingWriter {
   }
 
   /** Writes an encoded example (EXAMPLE) or a line's token hashes (TOKENS); false when the reader cancelled. */
-  example(kind: number, lineNo: number, label: Uint8Array, labelStart: number, labelEnd: number, weight: number, scale: number, idx: Int32Array, val: Float32Array, n: number): boolean {
+  example(kind: number, lineNo: number, label: Uint8Array, labelStart: number, labelEnd: number, weight: number, scale: number, slots: number, idx: Int32Array, val: Float32Array, n: number): boolean {
     const labelLen = labelEnd - labelStart;
     const at = this.reserve(RingWriter.exampleWords(labelLen, n));
     if (at < 0) return false;
@@ -121,7 +123,8 @@ export class RingWriter {
     u32[at + 4] = f64Words[0]!;
     u32[at + 5] = f64Words[1]!;
     f32[at + 6] = scale;
-    let p = at + 7;
+    i32[at + 7] = slots;
+    let p = at + 8;
     // labels are short: a loop, not a subarray (an allocation per example)
     const b0 = p * 4 - labelStart;
     for (let j = labelStart; j < labelEnd; j++) bytes[b0 + j] = label[j]!;
@@ -221,6 +224,8 @@ export class RingReader {
   weight = 1;
   /** TOKENS: the scale of the values. */
   scale = 1;
+  /** EXAMPLE, TOKENS: slots in use after this line. */
+  slots = 0;
   /** EXAMPLE, TOKENS: word offsets of slots and values in `i32`/`f32`. */
   idxAt = 0;
   valAt = 0;
@@ -286,8 +291,9 @@ export class RingReader {
       f64Words[1] = u32[at + 5]!;
       this.weight = f64[0]!;
       this.scale = this.v.f32[at + 6]!;
-      this.labelAt = (at + 7) * 4;
-      this.idxAt = at + 7 + ((labelLen + 3) >> 2);
+      this.slots = i32[at + 7]!;
+      this.labelAt = (at + 8) * 4;
+      this.idxAt = at + 8 + ((labelLen + 3) >> 2);
       this.valAt = this.idxAt + this.a;
       words = this.valAt + this.a - at;
     } else if (kind === RECORD.BAD || kind === RECORD.FAILED) {

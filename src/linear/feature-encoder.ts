@@ -8,14 +8,17 @@
  * Names in lookup mode: `token` (default namespace), `ns^token`, `a b` (n-gram), `x*y` (cross), `x*y*z` (cubic cross).
  */
 import { UsageError } from '../core/errors.js';
-import { FeatureLookup } from './feature-lookup.js';
+import { FeatureLookup, NS_SEPARATOR } from './feature-lookup.js';
 import { crossHash, murmur3, ngramHash } from './murmur-hash.js';
-import { DEFAULT_NAMESPACE, type ParsedLine } from './parsed-line.js';
+import type { ParsedLine } from './parsed-line.js';
+
+/** `lookup`: exact names, ids grow as features appear; `hash`: 2^bits slots, no names kept. */
+export type FeatureMode = 'lookup' | 'hash';
 
 /** How features become slots. Stored in the model; fixed once training starts. */
 export interface FeatureConfig {
   /** `lookup`: exact names, ids grow as features appear; `hash`: 2^bits slots, no names kept. */
-  mode: 'lookup' | 'hash';
+  mode: FeatureMode;
   /** log2 of the number of slots in hash mode. */
   bits: number;
   /** Longest word n-gram (1 = tokens only) built from consecutive features of a namespace. */
@@ -35,7 +38,7 @@ export interface FeatureConfig {
   unitNorm: boolean;
 }
 
-export const DEFAULT_FEATURES: FeatureConfig = { mode: 'lookup', bits: 22, ngrams: 1, interactions: [], bias: true, maxFeatures: 1 << 24, repeats: 'count', unitNorm: true };
+export const DEFAULT_FEATURES: Readonly<FeatureConfig> = Object.freeze({ mode: 'lookup', bits: 22, ngrams: 1, interactions: Object.freeze([]) as unknown as string[], bias: true, maxFeatures: 1 << 24, repeats: 'count', unitNorm: true });
 
 /** The lookup key of the bias feature: starts with a NUL byte, which whitespace tokens in text never are alone. */
 export const BIAS_KEY = Buffer.from('\u0000bias', 'latin1');
@@ -69,6 +72,9 @@ export class FeatureEncoder {
   private readonly crossB: Int32Array;
   /** Third namespace of cubic interactions (-1 for pairs). */
   private readonly crossC: Int32Array;
+  // token slots and values of a line `takesTokens` accepts: (F)
+  tokSlot = new Int32Array(64);
+  tokVal = new Float32Array(64);
   // per line feature hash, weighted value, key range (lookup): (F)
   private fh = new Uint32Array(64);
   private fv = new Float32Array(64);
@@ -113,9 +119,10 @@ export class FeatureEncoder {
    * (training); otherwise they are skipped (prediction).
    */
   encode(line: ParsedLine, grow: boolean): number {
-    if (this.takesTokenHashes(line)) {
-      // the common hashed case (fastText lines, tokens hashed by the parser): one tight pass
-      return this.encodeTokenHashes(line.hash, 0, line.value, 0, line.n, line.nsWeight[0]!);
+    if (this.takesTokens(line)) {
+      // the common case: features map one to one to slots, resolved then merged in one tight pass
+      const nf = this.resolveTokens(line, grow);
+      return this.encodeTokenSlots(this.tokSlot, 0, this.tokVal, 0, nf, line.nsCount > 0 ? line.nsWeight[0]! : 1);
     }
     this.startLine();
     if (line.n > this.fh.length) this.growLineScratch(line.n);
@@ -127,24 +134,86 @@ export class FeatureEncoder {
   }
 
   /**
-   * Whether `line` is the case `encodeTokenHashes` covers: hash mode, tokens hashed by the
-   * parser, all in the default namespace, no n-grams or crosses.
+   * Whether `line` is the case `resolveTokens` + `encodeTokenSlots` cover: no n-grams or
+   * crosses, and one weight for all its namespaces (each feature is one slot of one value).
    */
-  takesTokenHashes(line: ParsedLine): boolean {
-    return this.lookup === null && line.hashed && line.nsCount === 1 && line.nsChar[0] === DEFAULT_NAMESPACE && line.nsEnd[0] === line.nsStart[0] && this.config.ngrams === 1 && this.crossA.length === 0;
+  takesTokens(line: ParsedLine): boolean {
+    if (this.config.ngrams !== 1 || this.crossA.length !== 0) return false;
+    const w = line.nsWeight[0];
+    for (let s = 1; s < line.nsCount; s++) if (line.nsWeight[s] !== w) return false;
+    return true;
   }
 
   /**
-   * Encodes a line given as its token hashes `hash[hashAt, hashAt + nf)` and values
-   * `value[valueAt, ...)` (scaled by `w`): what `encode` does for lines `takesTokenHashes`
-   * accepts, usable on hashes that crossed threads. Returns the number of entries.
+   * The slot of each feature of a line `takesTokens` accepts, into tokSlot/tokVal (values
+   * unscaled); returns how many. Hashing masks the key hash; the lookup finds the key by its
+   * hash, comparing bytes only on a hash hit, and (with `grow`) adds unseen keys. Features
+   * without a slot (unseen when not growing, or past `maxFeatures`) are left out.
    */
-  encodeTokenHashes(hash: Int32Array, hashAt: number, value: Float32Array, valueAt: number, nf: number, w: number): number {
+  resolveTokens(line: ParsedLine, grow: boolean): number {
+    if (line.n > this.tokSlot.length) this.growTokenScratch(line.n);
+    const slot = this.tokSlot;
+    const val = this.tokVal;
+    const value = line.value;
+    const lookup = this.lookup;
+    let n = 0;
+    if (lookup === null) {
+      const mask = this.mask;
+      for (let s = 0; s < line.nsCount; s++) {
+        const seed = line.nsEnd[s]! > line.nsStart[s]! && !line.hashed ? murmur3(line.buf, line.nsStart[s]!, line.nsEnd[s]!, 0) : 0;
+        for (let f = line.nsFirst[s]!; f < line.nsLast[s]!; f++) {
+          slot[n] = (line.hashed ? line.hash[f]! : murmur3(line.buf, line.tokStart[f]!, line.tokEnd[f]!, seed)) & mask;
+          val[n++] = value[f]!;
+        }
+      }
+      return n;
+    }
+    const buf = line.buf;
+    const { tokStart, tokEnd } = line;
+    for (let s = 0; s < line.nsCount; s++) {
+      const ns0 = line.nsStart[s]!;
+      const ns1 = line.nsEnd[s]!;
+      for (let f = line.nsFirst[s]!; f < line.nsLast[s]!; f++) {
+        const h = line.hashed ? line.hash[f]! : this.keyHash(buf, ns0, ns1, tokStart[f]!, tokEnd[f]!);
+        let id = lookup.find(buf, tokStart[f]!, tokEnd[f]!, h, ns0, ns1);
+        if (id < 0) {
+          if (!grow) continue;
+          if (lookup.size >= this.config.maxFeatures) {
+            this.dropped++;
+            continue;
+          }
+          id = lookup.add(buf, tokStart[f]!, tokEnd[f]!, h, ns0, ns1);
+        }
+        slot[n] = id;
+        val[n++] = value[f]!;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Encodes a line given as its feature slots `slot[slotAt, slotAt + nf)` and values
+   * `value[valueAt, ...)` (scaled by `w`), from `resolveTokens`, maybe on another thread:
+   * repeated slots merged, values transformed, the bias added. Returns the number of entries.
+   */
+  encodeTokenSlots(slot: Int32Array, slotAt: number, value: Float32Array, valueAt: number, nf: number, w: number): number {
     this.startLine();
-    this.mergeTokenHashes(hash, hashAt, value, valueAt, nf, w);
+    this.mergeTokenSlots(slot, slotAt, value, valueAt, nf, w);
     if (this.config.repeats !== 'count' || this.config.unitNorm) this.transformValues();
-    if (this.config.bias) this.push(BIAS_HASH & this.mask, 1);
+    if (this.config.bias) this.push(this.lookup !== null ? 0 : BIAS_HASH & this.mask, 1);
     return this.n;
+  }
+
+  /** murmur3 (seed 0) of the lookup key of a token: the token, or `ns^token` in a named namespace. */
+  private keyHash(buf: Buffer, ns0: number, ns1: number, t0: number, t1: number): number {
+    if (ns1 === ns0) return murmur3(buf, t0, t1, 0);
+    const ks = this.keysUsed;
+    this.appendKey(buf, ns0, ns1);
+    this.appendByte(NS_SEPARATOR);
+    this.appendKey(buf, t0, t1);
+    const h = murmur3(this.keys, ks, this.keysUsed, 0);
+    this.keysUsed = ks;
+    return h;
   }
 
   private startLine(): void {
@@ -156,14 +225,12 @@ export class FeatureEncoder {
   }
 
   /**
-   * Hash mode, one default namespace, tokens already hashed, no n-grams or crosses: the slots
-   * are merged straight from the parser's hashes (the same result as the general path, with
-   * the merge table inlined and sized once per line).
+   * Merges repeated slots of a line's features: the same result as `push` one by one, with
+   * the merge table inlined and sized once per line.
    */
-  private mergeTokenHashes(hash: Int32Array, hashAt: number, value: Float32Array, valueAt: number, nf: number, w: number): void {
+  private mergeTokenSlots(slots: Int32Array, slotAt: number, value: Float32Array, valueAt: number, nf: number, w: number): void {
     // room for every token and the bias without growing inside the loop
     while ((nf + 1) * 2 >= this.dedupSlot.length) this.growEncoded();
-    const mask = this.mask;
     const idx = this.idx;
     const val = this.val;
     const dSlot = this.dedupSlot;
@@ -173,7 +240,7 @@ export class FeatureEncoder {
     const gen = this.gen;
     let n = this.n;
     for (let f = 0; f < nf; f++) {
-      const slot = hash[hashAt + f]! & mask;
+      const slot = slots[slotAt + f]!;
       const v = value[valueAt + f]! * w;
       let p = (slot ^ (slot >>> 16)) & dMask;
       for (;;) {
@@ -196,6 +263,7 @@ export class FeatureEncoder {
     this.n = n;
   }
 
+  /** The general path (n-grams, crosses, namespaces of different weights): features pushed one by one. */
   private encodeFeatures(line: ParsedLine, grow: boolean): void {
     const lookupMode = this.lookup !== null;
     // n-grams and crosses are named after their parts' keys, so keep those
@@ -203,31 +271,32 @@ export class FeatureEncoder {
     if (lookupMode) this.keysUsed = 0;
     const buf = line.buf;
     for (let s = 0; s < line.nsCount; s++) {
-      const named = line.nsChar[s] !== DEFAULT_NAMESPACE || line.nsEnd[s]! > line.nsStart[s]!;
-      const seed = named ? murmur3(buf, line.nsStart[s]!, line.nsEnd[s]!, 0) : 0;
+      const ns0 = line.nsStart[s]!;
+      const ns1 = line.nsEnd[s]!;
+      const named = ns1 > ns0;
       const w = line.nsWeight[s]!;
+      const seed = named && !lookupMode && !line.hashed ? murmur3(buf, ns0, ns1, 0) : 0;
       for (let f = line.nsFirst[s]!; f < line.nsLast[s]!; f++) {
-        const h = line.hashed && !named ? line.hash[f]! >>> 0 : murmur3(buf, line.tokStart[f]!, line.tokEnd[f]!, seed);
         const v = line.value[f]! * w;
-        this.fh[f] = h;
         this.fv[f] = v;
         if (!lookupMode) {
+          const h = line.hashed ? line.hash[f]! >>> 0 : murmur3(buf, line.tokStart[f]!, line.tokEnd[f]!, seed);
+          this.fh[f] = h;
           this.push(h & this.mask, v);
+        } else if (!keepKeys) {
+          // the key is the token (or ns^token): look it up in place
+          const h = line.hashed ? line.hash[f]! : this.keyHash(buf, ns0, ns1, line.tokStart[f]!, line.tokEnd[f]!);
+          this.pushKey(buf, line.tokStart[f]!, line.tokEnd[f]!, h, v, grow, ns0, ns1);
         } else {
-          if (!named && !keepKeys) {
-            // the key is the token itself: look it up in place
-            this.pushKey(buf, line.tokStart[f]!, line.tokEnd[f]!, h, v, grow);
-            continue;
-          }
           const ks = this.keysUsed;
           if (named) {
-            this.appendKey(buf, line.nsStart[s]!, line.nsEnd[s]!);
-            this.appendByte(94); // ^
+            this.appendKey(buf, ns0, ns1);
+            this.appendByte(NS_SEPARATOR);
           }
           this.appendKey(buf, line.tokStart[f]!, line.tokEnd[f]!);
           this.keyStart[f] = ks;
           this.keyEnd[f] = this.keysUsed;
-          const kh = named ? murmur3(this.keys, ks, this.keysUsed, 0) : h;
+          const kh = line.hashed ? line.hash[f]! : murmur3(this.keys, ks, this.keysUsed, 0);
           this.pushKey(this.keys, ks, this.keysUsed, kh, v, grow);
         }
       }
@@ -360,16 +429,16 @@ export class FeatureEncoder {
     }
   }
 
-  private pushKey(buf: Uint8Array, start: number, end: number, hash: number, v: number, grow: boolean): void {
+  private pushKey(buf: Uint8Array, start: number, end: number, hash: number, v: number, grow: boolean, ns0 = 0, ns1 = 0): void {
     const lookup = this.lookup!;
-    let id = lookup.find(buf, start, end, hash);
+    let id = lookup.find(buf, start, end, hash, ns0, ns1);
     if (id < 0) {
       if (!grow) return;
       if (lookup.size >= this.config.maxFeatures) {
         this.dropped++;
         return;
       }
-      id = lookup.add(buf, start, end, hash);
+      id = lookup.add(buf, start, end, hash, ns0, ns1);
     }
     this.push(id, v);
   }
@@ -421,6 +490,13 @@ export class FeatureEncoder {
       this.dedupSlot[p] = this.idx[e]!;
       this.dedupPos[p] = e;
     }
+  }
+
+  private growTokenScratch(n: number): void {
+    let cap = this.tokSlot.length;
+    while (cap < n) cap *= 2;
+    this.tokSlot = new Int32Array(cap);
+    this.tokVal = new Float32Array(cap);
   }
 
   private growLineScratch(n: number): void {

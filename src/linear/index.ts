@@ -5,7 +5,7 @@
  */
 export { LinearModel, POSITIVE_LABELS, type LinearModelSettings, type Prediction } from './linear-model.js';
 export { loadLinearModel, loadLinearModelSync, parseLinearModel, saveLinearModel, MODEL_MAGIC, MODEL_VERSION } from './model-file.js';
-export { trainLinear, type TrainOptions, type TrainSummary, type ProgressReport } from './train-linear.js';
+export { trainLinear, DEFAULT_TRAIN, type TrainOptions, type TrainSummary, type ProgressReport } from './train-linear.js';
 export { evaluate, predictFile, type EvaluateOptions } from './evaluate.js';
 export { inspectModel, type InspectResult, type FeatureWeight } from './inspect-model.js';
 export { type Metrics, rocAuc } from './metrics.js';

@@ -54,7 +54,7 @@ export class LinearModel {
     this.learner = state?.learner ?? new SgdLearner(this.settings.learner, 1, this.settings.features.mode === 'hash' ? 1 << this.settings.features.bits : 1024);
     for (const l of state?.labels ?? []) this.registerLabel(l);
     this.positive = state?.positive ?? 0;
-    this.parse = parserFor(this.settings.format, this.settings.labelPrefix);
+    this.parse = parserFor(this.settings.format, this.settings.labelPrefix, this.settings.features.mode);
   }
 
   /** The input format lines must be in. */

@@ -41,6 +41,7 @@ function snapshot(m: LinearModel, summary: Awaited<ReturnType<typeof trainLinear
     format: m.format,
     counters: m.learner.counters,
     state: m.learner.state.map((s) => Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString('base64')),
+    lookup: m.encoder.lookup ? Array.from({ length: m.encoder.lookup.size }, (_, id) => m.encoder.lookup!.name(id)) : null,
     summary: { ...summary, seconds: 0, parseThread: false },
   };
 }
@@ -109,15 +110,32 @@ describe('parse thread: training equals the single-thread path bit for bit', () 
       assert.equal(errs[1], errs[0]);
     }
   });
-  it('auto by default: for hashed features from a large enough file on 2+ cores only; false forces one thread', async () => {
+  it('auto by default: for a large enough file on 2+ cores only; false forces one thread', async () => {
     const big = file('big.txt', Array.from({ length: 16 }, () => d.ft).flat()); // over 1 MiB
     assert.equal((await trainLinear(big, { features: { mode: 'hash', bits: 12 } })).summary.parseThread, availableParallelism() >= 2);
     assert.equal((await trainLinear(big, { features: { mode: 'hash', bits: 12 }, parseThread: 'auto' })).summary.parseThread, availableParallelism() >= 2);
     assert.equal((await trainLinear(big, { features: { mode: 'hash', bits: 12 }, parseThread: false })).summary.parseThread, false);
     const small = await trainLinear(file('small.txt', d.ft.slice(0, 50)), { features: { mode: 'hash', bits: 12 }, parseThread: 'auto' });
     assert.equal(small.summary.parseThread, false);
-    const lookup = await trainLinear(file('lookup.txt', d.ft.slice(0, 50)), { parseThread: true });
-    assert.equal(lookup.summary.parseThread, false);
+    const lookup = await trainLinear(big, {});
+    assert.equal(lookup.summary.parseThread, availableParallelism() >= 2);
+  });
+  it('the exact lookup (the default): fastText lines, 2 passes', async () => {
+    await both(file('lk.txt', d.ft), { passes: 2 });
+  });
+  it('the exact lookup: VW lines with named namespaces, values and importance weights, and with crosses', async () => {
+    const path = file('lk.vw', d.vw);
+    await both(path, {});
+    await both(path, { features: { interactions: ['ab'] }, learner: { loss: 'logistic' } });
+  });
+  it('the exact lookup: a full lookup drops new features alike, and continuing a model keeps its ids', async () => {
+    const path = file('lk-cont.txt', d.ft);
+    await both(path, { features: { maxFeatures: 40 } });
+    const first = await trainLinear(file('lk-half.txt', d.ft.slice(0, 1000)), { parseThread: false });
+    const clone = await trainLinear(file('lk-half.txt', d.ft.slice(0, 1000)), { parseThread: false });
+    const one = await trainLinear(path, { model: first.model, parseThread: false });
+    const two = await trainLinear(path, { model: clone.model, parseThread: true });
+    assert.deepEqual(snapshot(two.model, two.summary), snapshot(one.model, one.summary));
   });
 });
 
@@ -132,7 +150,7 @@ describe('example ring', () => {
     let expected = 0;
     for (let round = 0; round < 40; round++) {
       const n = round % 6;
-      assert.ok(w.example(round % 2 === 0 ? RECORD.EXAMPLE : RECORD.TOKENS, round + 1, label, 11, 11 + (round % 5), round % 3 === 0 ? 1 : 0.1 * round, 0.25 * round, idx, val, n));
+      assert.ok(w.example(round % 2 === 0 ? RECORD.EXAMPLE : RECORD.TOKENS, round + 1, label, 11, 11 + (round % 5), round % 3 === 0 ? 1 : 0.1 * round, 0.25 * round, 1000 + round, idx, val, n));
       if (round % 7 === 0) assert.ok(w.message(RECORD.BAD, round + 1, `bad ${round} é`));
       if (round % 11 === 0) assert.ok(w.control(RECORD.PASS_END, round));
       w.flush();

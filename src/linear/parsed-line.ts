@@ -25,7 +25,11 @@ export class ParsedLine {
   tokStart = new Int32Array(64);
   tokEnd = new Int32Array(64);
   value = new Float32Array(64);
-  /** murmur3 (seed 0) of each token, when the parser computed it while scanning (`hashed`). */
+  /**
+   * Key hash of each feature, when the parser computed it while scanning (`hashed`): murmur3
+   * (seed 0) of the token in the default namespace; in a named one, what the encoder's mode
+   * keys it by (see `parseVw`).
+   */
   hash = new Int32Array(64);
   hashed = false;
   /** Number of namespaces. */
@@ -71,7 +75,7 @@ export class ParsedLine {
     this.nsLast[this.nsCount - 1] = this.n;
   }
 
-  /** `addFeature` with the token's murmur3 (seed 0) already computed. */
+  /** `addFeature` with the feature's key hash already computed. */
   addHashedFeature(start: number, end: number, value: number, hash: number): void {
     if (this.n === this.tokStart.length) this.growFeatures();
     const f = this.n++;

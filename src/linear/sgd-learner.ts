@@ -34,7 +34,7 @@ export interface LearnerOptions {
   average: boolean;
 }
 
-export const DEFAULT_LEARNER: LearnerOptions = {
+export const DEFAULT_LEARNER: Readonly<LearnerOptions> = Object.freeze({
   loss: 'hinge',
   learningRate: 0.5,
   powerT: 0.5,
@@ -45,7 +45,7 @@ export const DEFAULT_LEARNER: LearnerOptions = {
   normalized: false,
   invariant: true,
   average: false,
-};
+});
 
 /** Checks learner options; throws UsageError naming the bad field. */
 export function validateLearnerOptions(o: LearnerOptions): void {
@@ -163,8 +163,9 @@ export class SgdLearner {
   /** Grows every per-slot array to hold at least `slots` slots. */
   ensureCapacity(slots: number): void {
     if (slots <= this.capacity) return;
+    // grow by half: a lookup's slots grow one by one, and doubling would hold up to twice the memory
     let cap = this.capacity;
-    while (cap < slots) cap *= 2;
+    while (cap < slots) cap = Math.ceil(cap * 1.5);
     this.state = this.state.map((a) => {
       const b = new Float32Array(cap * this.stride);
       b.set(a);

@@ -4,15 +4,18 @@
  * schema validation, body limits, one error mapping, request logging, the heavy-request
  * bound, load shedding while shutting down, OpenAPI, and the try-it page.
  */
+import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import pino from 'pino';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { BusyError, NotFoundError } from '../core/errors.js';
+import { requireApiKey } from './api-key.js';
 import { VERSION } from '../version.js';
 import { ERROR_SCHEMA, errorReply } from './error-reply.js';
 import { HeavyLimiter } from './heavy-limiter.js';
 import type { ModelRegistry } from './model-registry.js';
 import { checkQueryEncoding } from './query-check.js';
+import { registerFileRoutes } from './routes/file-routes.js';
 import { registerInfoRoutes } from './routes/info-routes.js';
 import { registerLinearRoutes } from './routes/linear-routes.js';
 import { registerPageRoutes } from './routes/page-routes.js';
@@ -33,6 +36,12 @@ export interface ServerOptions {
   logStream?: NodeJS.WritableStream;
   /** Longest a request may take from first byte to answer, ms (default 120 s; guards slow uploads). */
   requestTimeoutMs?: number;
+  /** When set, every route but `GET /health` needs `Authorization: Bearer <apiKey>` (see `requireApiKey`). */
+  apiKey?: string;
+  /** Origins allowed to call from a browser (CORS); default none: no CORS headers at all. */
+  corsOrigins?: string[];
+  /** A directory whose files are served under `/files/` for range reads (absolute path). */
+  files?: string;
 }
 
 /** The fastify app serving `registry`; not yet listening. */
@@ -53,6 +62,9 @@ export async function createServer(registry: ModelRegistry, opts: ServerOptions 
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     frameworkErrors: (err, req, reply) => sendError(err, req, reply),
   });
+
+  if (opts.apiKey) requireApiKey(app, opts.apiKey, { allowPreflight: (opts.corsOrigins?.length ?? 0) > 0 });
+  if (opts.corsOrigins?.length) await app.register(cors, { origin: opts.corsOrigins, allowedHeaders: ['authorization', 'content-type'], maxAge: 600 });
 
   if (dest) {
     app.addHook('onClose', async () => {
@@ -111,6 +123,7 @@ export async function createServer(registry: ModelRegistry, opts: ServerOptions 
   registerVectorsRoutes(app, ctx);
   registerLinearRoutes(app, ctx);
   await registerSpeakerRoutes(app, ctx);
+  if (opts.files) await registerFileRoutes(app, opts.files);
   await app.ready();
   return app;
 }
