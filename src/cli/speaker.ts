@@ -6,7 +6,11 @@ import { Option, type Command } from 'commander';
 import { basename } from 'node:path';
 import { withInputFile } from '../audio/index.js';
 import { createProgress } from '../core/progress.js';
-import { detectSpeaker, formatDetection, loadSpeakerModel, trainSpeakerModel, writeReport, thresholdCandidates, type DetectFormat, type PresetName, type ThresholdMode } from '../speaker/index.js';
+import type { PresetName, ThresholdMode } from '../speaker/config.js';
+import { detectSpeaker } from '../speaker/detect.js';
+import { formatDetection, type DetectFormat } from '../speaker/formats.js';
+import { writeReport } from '../speaker/report.js';
+import { loadSpeakerModel, thresholdCandidates } from '../speaker/speaker-model.js';
 import { addGroup } from './group.js';
 import { floatArg, intArg } from './options.js';
 
@@ -27,6 +31,7 @@ export function registerSpeaker(program: Command): void {
     .option('--ensemble <n>', 'nets trained with different seeds whose scores are averaged (default: the preset\'s; 1 = a single net)', intArg(1, 64))
     .addOption(new Option('--threshold-mode <mode>', 'threshold: fixed (0.7), or chosen on the held-out broadcast: eer-normal / eer (equal-error point of normal fits / empirical), max-f1, low-fa (default: the preset\'s)').choices(['fixed', 'eer-normal', 'eer', 'max-f1', 'low-fa']))
     .action(async (o: { target: string[]; others: string[]; out: string; preset: PresetName; steps?: number; seed?: number; ensemble?: number; thresholdMode?: ThresholdMode }) => {
+      const { trainSpeakerModel } = await import('../speaker/train.js'); // training code only when training
       const model = await trainSpeakerModel(o.target, o.others, { preset: o.preset, steps: o.steps, seed: o.seed, ensemble: o.ensemble, thresholdMode: o.thresholdMode, progress: createProgress(), log: warn });
       model.save(o.out);
       const t = model.meta.training;

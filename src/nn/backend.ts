@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type * as TfWasm from '@tensorflow/tfjs-backend-wasm';
 import { UsageError } from '../core/errors.js';
 import { registerWasmKernels } from './kernels/register-wasm-kernels.js';
 import { tf } from './tf.js';
@@ -21,6 +21,9 @@ export interface InitBackendOptions {
   /** WASM threads (only where the runtime supports WASM threads; Node does not today). */
   threads?: number;
 }
+
+// `require`, not `import`, for the same start-up reason as in tf.ts.
+const { getThreadsCount, setThreadsCount, setWasmPaths } = createRequire(import.meta.url)('@tensorflow/tfjs-backend-wasm') as typeof TfWasm;
 
 let wasmPathsSet = false;
 
