@@ -23,6 +23,11 @@ export interface DetectOptions {
   chunkColumns?: number;
   /** Warnings (default: none). */
   log?: (line: string) => void;
+  /**
+   * Decode and resample in a worker thread, on a second core, while this thread computes the
+   * mel spectrogram and runs the nets. Same result. Default true.
+   */
+  worker?: boolean;
 }
 
 /** A detection with the per-column curve behind it (for reports). */
@@ -92,7 +97,7 @@ export async function detectSpeaker(model: SpeakerModel, path: string, opts: Det
     }
   };
 
-  for await (const chunk of streamPowerMel(path, audio, { chunkFrames: opts.chunkColumns ?? 2048, onInfo: (i) => { info = i; } })) {
+  for await (const chunk of streamPowerMel(path, audio, { chunkFrames: opts.chunkColumns ?? 2048, onInfo: (i) => { info = i; }, worker: opts.worker ?? true })) {
     const T = chunk.nFrames;
     const g = gate.push(chunk.data, T);
     gateCols.ensure(gateCols.length + T);
