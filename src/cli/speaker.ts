@@ -8,7 +8,7 @@ import { withInputFile } from '../audio/index.js';
 import { createProgress } from '../core/progress.js';
 import type { PresetName, ThresholdMode } from '../speaker/config.js';
 import { detectSpeaker } from '../speaker/detect.js';
-import { formatDetection, type DetectFormat } from '../speaker/formats.js';
+import { DETECT_FORMATS, formatDetection, type DetectFormat } from '../speaker/formats.js';
 import { writeReport } from '../speaker/report.js';
 import { loadSpeakerModel, thresholdCandidates } from '../speaker/speaker-model.js';
 import { addGroup } from './group.js';
@@ -45,17 +45,18 @@ export function registerSpeaker(program: Command): void {
     .description('time markers where the model\'s voice speaks in FILE (streamed, any length)')
     .argument('[file]', 'audio file (WAV natively, anything else through ffmpeg); - for stdin', '-')
     .requiredOption('--model <dir>', 'model directory from `leanml speaker train`')
-    .addOption(new Option('--format <fmt>', 'output format').choices(['json', 'rttm', 'csv']).default('json'))
+    .addOption(new Option('--format <fmt>', 'output format (audacity: a label track for File > Import > Labels)').choices(DETECT_FORMATS).default('json'))
     .option('--threshold <x>', 'decision threshold (default: the model\'s, chosen on held-out data)', floatArg(-2, 2))
-    .option('--report <out.html>', 'also write an HTML timeline report')
-    .action(async (file: string, o: { model: string; format: DetectFormat; threshold?: number; report?: string }) => {
+    .option('--report <out.html>', 'also write an HTML report: score curve, loudness strip and time axis with zoom, the segments to play and to download (Audacity labels, RTTM, CSV, JSON)')
+    .option('--embed-audio', 'put the recording inside the report (files up to 25 MiB) instead of linking it by a relative path')
+    .action(async (file: string, o: { model: string; format: DetectFormat; threshold?: number; report?: string; embedAudio?: boolean }) => {
       const model = await loadSpeakerModel(o.model);
       try {
         await withInputFile(file, async (path) => {
           const r = await detectSpeaker(model, path, { threshold: o.threshold, log: warn });
           const uri = file === '-' ? 'stdin' : basename(file).replace(/\.[^.]*$/, '');
           process.stdout.write(formatDetection(r, o.format, uri));
-          if (o.report) writeReport(o.report, r, { audioPath: file === '-' ? null : file, title: basename(file) });
+          if (o.report) writeReport(o.report, r, { audioPath: file === '-' ? null : file, title: basename(file), embedAudio: o.embedAudio });
         });
       } finally {
         model.dispose();
