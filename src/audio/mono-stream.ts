@@ -48,13 +48,16 @@ function revive(m: { name: string; message: string; stack?: string }): Error {
   return err;
 }
 
-function workerUrl(): URL {
-  // run from TypeScript sources (tests, tsx) the worker is the .ts file beside this one
-  return new URL(import.meta.url.endsWith('.ts') ? './mono-worker.ts' : './mono-worker.js', import.meta.url);
+function startWorker(workerData: unknown): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./mono-worker.js', import.meta.url), { workerData });
+  // run from the TypeScript sources (tests, tsx): the worker registers tsx itself, since Node 20
+  // does not pass the parent's `--import tsx` loader on to worker threads
+  const ts = new URL('./mono-worker.ts', import.meta.url).href;
+  return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts)}); })`, { eval: true, workerData });
 }
 
 async function* inWorker(path: string, sampleRate: number, opts: ResampleOptions): AsyncGenerator<MonoMessage> {
-  const worker = new Worker(workerUrl(), { workerData: { path, sampleRate, lowpassFilterWidth: opts.lowpassFilterWidth, rolloff: opts.rolloff } });
+  const worker = startWorker({ path, sampleRate, lowpassFilterWidth: opts.lowpassFilterWidth, rolloff: opts.rolloff });
   const queue: MonoMessage[] = [];
   let wake: (() => void) | null = null;
   let failure: Error | null = null;
