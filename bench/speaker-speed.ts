@@ -63,7 +63,7 @@ function baseMaterial(dir: string): string {
 }
 
 /** `seconds` of the base material repeated, as WAV (44.1 kHz stereo 16-bit) or MP3 (128 kbit/s). */
-function recording(seconds: number, format: 'wav' | 'mp3'): string {
+export function recording(seconds: number, format: 'wav' | 'mp3'): string {
   mkdirSync(DATA, { recursive: true });
   const out = join(DATA, `broadcast-${seconds}s.${format}`);
   if (existsSync(out)) return out;
