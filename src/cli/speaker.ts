@@ -7,14 +7,15 @@ import { basename } from 'node:path';
 import { withInputFile } from '../audio/index.js';
 import { createProgress } from '../core/progress.js';
 import type { PresetName, ThresholdMode } from '../speaker/config.js';
-import { detectSpeaker } from '../speaker/detect.js';
-import { DETECT_FORMATS, formatDetection, type DetectFormat } from '../speaker/formats.js';
-import { writeReport } from '../speaker/report.js';
-import { loadSpeakerModel, thresholdCandidates } from '../speaker/speaker-model.js';
+import { DETECT_FORMATS, type DetectFormat } from '../speaker/formats.js';
 import { addGroup } from './group.js';
 import { floatArg, intArg } from './options.js';
 
 const warn = (line: string): void => { process.stderr.write(`${line}\n`); };
+// on demand: speaker brings TensorFlow.js (optional), which the other commands do not load;
+// detection loads only what it runs (no training code)
+const loadTrain = () => Promise.all([import('../speaker/train.js'), import('../speaker/speaker-model.js')]);
+const loadDetect = () => Promise.all([import('../speaker/detect.js'), import('../speaker/speaker-model.js'), import('../speaker/formats.js'), import('../speaker/report.js')]);
 
 export function registerSpeaker(program: Command): void {
   const speaker = addGroup(program, 'speaker', 'find where one voice speaks in long recordings');
@@ -31,7 +32,7 @@ export function registerSpeaker(program: Command): void {
     .option('--ensemble <n>', 'nets trained with different seeds whose scores are averaged (default: the preset\'s; 1 = a single net)', intArg(1, 64))
     .addOption(new Option('--threshold-mode <mode>', 'threshold: fixed (0.7), or chosen on the held-out broadcast: eer-normal / eer (equal-error point of normal fits / empirical), max-f1, low-fa (default: the preset\'s)').choices(['fixed', 'eer-normal', 'eer', 'max-f1', 'low-fa']))
     .action(async (o: { target: string[]; others: string[]; out: string; preset: PresetName; steps?: number; seed?: number; ensemble?: number; thresholdMode?: ThresholdMode }) => {
-      const { trainSpeakerModel } = await import('../speaker/train.js'); // training code only when training
+      const [{ trainSpeakerModel }, { thresholdCandidates }] = await loadTrain();
       const model = await trainSpeakerModel(o.target, o.others, { preset: o.preset, steps: o.steps, seed: o.seed, ensemble: o.ensemble, thresholdMode: o.thresholdMode, progress: createProgress(), log: warn });
       model.save(o.out);
       const t = model.meta.training;
@@ -50,6 +51,7 @@ export function registerSpeaker(program: Command): void {
     .option('--report <out.html>', 'also write an HTML report: score curve, loudness strip and time axis with zoom, the segments to play and to download (Audacity labels, RTTM, CSV, JSON)')
     .option('--embed-audio', 'put the recording inside the report (files up to 25 MiB) instead of linking it by a relative path')
     .action(async (file: string, o: { model: string; format: DetectFormat; threshold?: number; report?: string; embedAudio?: boolean }) => {
+      const [{ detectSpeaker }, { loadSpeakerModel }, { formatDetection }, { writeReport }] = await loadDetect();
       const model = await loadSpeakerModel(o.model);
       try {
         await withInputFile(file, async (path) => {

@@ -1,22 +1,25 @@
 /**
  * @module
- * The one TensorFlow.js namespace every `nn` file uses. It is the `@tensorflow/tfjs` union
- * package because only that package registers the gradient functions (`tfjs-core` alone
- * ships ops without gradients in its Node bundle, so `tf.grad` fails on every op).
+ * The one TensorFlow.js namespace every `nn` file uses: `@tensorflow/tfjs-core`, an optional
+ * peer dependency of leanml (with `@tensorflow/tfjs-backend-wasm`), so that the modules that do
+ * not need it install without it. Its Node build leaves out the gradient functions (`tf.grad`
+ * fails on every op) and the chained tensor methods; `generated/tfjs-extras.cjs`, bundled from
+ * tfjs-core's own sources at build time (`scripts/bundle-tfjs-extras.mjs`), registers both.
  *
- * It is loaded with `require`, not `import`: Node's ESM loader runs its CommonJS export
- * scanner over the union bundle and every package it re-exports (tfjs-core, -layers,
- * -converter, -data, ...), which doubles the start-up of every command that touches `nn`
- * (measured: 0.75 s of CPU through `import`, 0.34 s through `require`, Node 20). The types
- * come from a type-only import under the same name, so `tf.Tensor3D` etc. read as before.
+ * Loaded with `require`, not `import`: a missing package then gives leanml's message naming
+ * what to install, and Node's ESM loader does not run its CommonJS export scanner over the
+ * bundle (which costs start-up time). The types come from a type-only import, under `tf.`.
  */
 import { createRequire } from 'node:module';
-import type * as TF from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs-core';
+import { requireOptional, TFJS_INSTALL } from '../core/require-optional.js';
 
-export const tf = createRequire(import.meta.url)('@tensorflow/tfjs') as typeof TF;
+const require = createRequire(import.meta.url);
+
+export const tf = requireOptional<typeof TF>(require, '@tensorflow/tfjs-core', 'leanml/nn (used by text and speaker)', TFJS_INSTALL);
+require('./generated/tfjs-extras.cjs');
 
 /** The TensorFlow.js types used in leanml, under `tf.` as with a namespace import. */
-// eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace tf {
   type Rank = TF.Rank;
   type Tensor<R extends TF.Rank = TF.Rank> = TF.Tensor<R>;

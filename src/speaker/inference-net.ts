@@ -1,10 +1,9 @@
 /**
  * @module
  * `InferenceNet`: the embedding net's forward pass for detection, on `@tensorflow/tfjs-core`
- * and its WASM backend alone. `speaker detect` needs no gradients, layers or optimiser, and
- * loading the `@tensorflow/tfjs` union (layers, converter, data, two more backends) was the
- * largest part of its start-up. Each convolution runs as one fused WASM kernel (convolution,
- * bias and ReLU together) instead of three ops.
+ * and its WASM backend alone. `speaker detect` needs no gradients or optimiser, so it skips
+ * `nn`'s gradient bundle and training kernels at start-up. Each convolution runs as one fused
+ * WASM kernel (convolution, bias and ReLU together) instead of three ops.
  *
  * Equal to `EmbeddingNet.embedBlock` up to float32 rounding (the fused kernel adds the bias
  * inside the convolution's sum rather than after it): the agreement test bounds the
@@ -16,12 +15,13 @@ import { dirname, join } from 'node:path';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfWasm from '@tensorflow/tfjs-backend-wasm';
 import { ShapeError } from '../core/errors.js';
+import { requireOptional, TFJS_INSTALL } from '../core/require-optional.js';
 import type { StateDict } from '../nn/safetensors.js';
 import type { EmbeddingNetShape } from './embedding-net.js';
 
 const require = createRequire(import.meta.url);
-// `require`, not `import`: Node's ESM loader would scan the CommonJS bundles for exports first
-const tf = require('@tensorflow/tfjs-core') as typeof TfCore;
+// `require`, not `import`, as in nn/tf.ts: leanml's message when the optional package is missing, and a faster start
+const tf = requireOptional<typeof TfCore>(require, '@tensorflow/tfjs-core', 'leanml/speaker', TFJS_INSTALL);
 
 let ready: Promise<void> | null = null;
 
@@ -35,7 +35,7 @@ export function initInferenceBackend(): Promise<void> {
       await (await import('../nn/backend.js')).initBackend();
       return;
     }
-    const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof TfWasm;
+    const wasm = requireOptional<typeof TfWasm>(require, '@tensorflow/tfjs-backend-wasm', 'leanml/speaker', TFJS_INSTALL);
     wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/'));
     if (!(await tf.setBackend('wasm'))) throw new Error('speaker: the tfjs wasm backend failed to initialise');
     await tf.ready();
