@@ -6,7 +6,7 @@
  * routes run the same code on the same samples, so their output is identical.
  */
 import { Worker } from 'node:worker_threads';
-import { BusyError, FormatError, LeanmlError, LimitError, NotFoundError, ShapeError, UsageError } from '../core/errors.js';
+import { BusyError, FormatError, type LeanmlError, LimitError, NotFoundError, ShapeError, UsageError } from '../core/errors.js';
 import { openAudio, type AudioInfo } from './audio-source.js';
 import { downmixChunk } from './decode-audio.js';
 import { Resampler, type ResampleOptions } from './resample.js';
