@@ -14,6 +14,7 @@ export { hannWindow } from './hann-window.js';
 export { amplitudeToDb, applyTopDb, dbInto, lnInto, logMel, type DbOptions, type LogKind, type LogOptions } from './log-mel.js';
 export { hzToMel, melFilterBank, melToHz, type MelFilterBank, type MelFilterBankOptions, type MelNorm, type MelScale } from './mel-filter-bank.js';
 export { concatMel, melSpectrogram, MelSpectrogramStream, resolveMelOptions, type Mel, type MelChunk, type MelOptions, type ResolvedMelOptions } from './mel-spectrogram.js';
+export { streamMono, type MonoStreamOptions } from './mono-stream.js';
 export { RealFft } from './real-fft.js';
 export { resample, Resampler, type ResampleOptions } from './resample.js';
 export { frameCount, SpectrogramStream, type SpectrogramOptions } from './spectrogram-stream.js';

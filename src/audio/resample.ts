@@ -191,6 +191,27 @@ export class Resampler {
 function polyphase(buf: Float32Array, first: number, orig: number, rows: Float64Array[], lo: Int32Array, out: Float32Array): void {
   const phases = rows.length;
   const count = out.length;
+  if (phases === 1) {
+    // integer decimation (44,100 -> 22,050 Hz, 48,000 -> 16,000 Hz, ...): one row, unrolled,
+    // summed in the same order as the general loop so the output is the same to the bit
+    const w = rows[0]!;
+    const n = w.length;
+    const n4 = n & ~3;
+    let off = first + lo[0]!;
+    for (let o = 0; o < count; o++, off += orig) {
+      let acc = 0;
+      let t = 0;
+      for (; t < n4; t += 4) {
+        acc += w[t]! * buf[off + t]!;
+        acc += w[t + 1]! * buf[off + t + 1]!;
+        acc += w[t + 2]! * buf[off + t + 2]!;
+        acc += w[t + 3]! * buf[off + t + 3]!;
+      }
+      for (; t < n; t++) acc += w[t]! * buf[off + t]!;
+      out[o] = acc;
+    }
+    return;
+  }
   let o = 0;
   for (let base = first; o < count; base += orig) {
     for (let j = 0; j < phases && o < count; j++) {

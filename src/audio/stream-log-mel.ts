@@ -5,11 +5,11 @@
  * the one-shot `logMel(melSpectrogram(loadMono(path)))`.
  */
 import { UsageError } from '../core/errors.js';
-import { openAudio, type AudioInfo } from './audio-source.js';
-import { downmixChunk } from './decode-audio.js';
+import type { AudioInfo } from './audio-source.js';
 import { dbInto, lnInto, type LogOptions } from './log-mel.js';
 import { MelSpectrogramStream, resolveMelOptions, type MelChunk, type MelOptions } from './mel-spectrogram.js';
-import { Resampler, type ResampleOptions } from './resample.js';
+import { streamMono } from './mono-stream.js';
+import type { ResampleOptions } from './resample.js';
 
 /** Options of `streamLogMel`: mel, log and resampling options, and the chunk size. */
 export interface StreamLogMelOptions extends MelOptions, LogOptions, ResampleOptions {
@@ -17,6 +17,8 @@ export interface StreamLogMelOptions extends MelOptions, LogOptions, ResampleOpt
   chunkFrames?: number;
   /** Called once with the file's info before any chunk. */
   onInfo?: (info: AudioInfo) => void;
+  /** Decode, downmix and resample in a worker thread (a second core), with the same result. Default false. */
+  worker?: boolean;
 }
 
 /**
@@ -37,9 +39,6 @@ export async function* streamLogMel(path: string, opts: StreamLogMelOptions = {}
   const mel = resolveMelOptions(opts);
   const kind = opts.log ?? 'db';
   if (kind !== 'db' && kind !== 'ln' && kind !== 'none') throw new UsageError(`streamLogMel: log must be 'none', 'db' or 'ln', got '${kind as string}'`);
-  const src = await openAudio(path);
-  opts.onInfo?.(src.info);
-  const resampler = new Resampler(src.info.sampleRate, mel.sampleRate, opts);
   const stream = new MelSpectrogramStream(mel);
   const M = stream.nMels;
 
@@ -80,11 +79,10 @@ export async function* streamLogMel(path: string, opts: StreamLogMelOptions = {}
     parts.push(c);
     have += c.nFrames;
   };
-  for await (const chunk of src.chunks()) {
-    add(stream.push(resampler.push(downmixChunk(chunk))));
+  for await (const x of streamMono(path, mel.sampleRate, { lowpassFilterWidth: opts.lowpassFilterWidth, rolloff: opts.rolloff, worker: opts.worker, onInfo: opts.onInfo })) {
+    add(stream.push(x));
     yield* drain(false);
   }
-  add(stream.push(resampler.flush()));
   add(stream.flush(path));
   yield* drain(true);
 }

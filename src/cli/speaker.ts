@@ -6,15 +6,18 @@ import { Option, type Command } from 'commander';
 import { basename } from 'node:path';
 import { withInputFile } from '../audio/index.js';
 import { createProgress } from '../core/progress.js';
-import type { DetectFormat, PresetName, ThresholdMode } from '../speaker/index.js';
-// the defaults only (no TensorFlow.js behind this module), for --help
+import type { PresetName, ThresholdMode } from '../speaker/config.js';
+// the defaults only (no TensorFlow.js behind these modules), for --help
 import { DEFAULT_SPEAKER_TRAIN, presetConfig } from '../speaker/config.js';
+import { DETECT_FORMATS, type DetectFormat } from '../speaker/formats.js';
 import { addGroup } from './group.js';
 import { floatArg, intArg } from './options.js';
 
 const warn = (line: string): void => { process.stderr.write(`${line}\n`); };
-// on demand: speaker brings TensorFlow.js (optional), which the other commands do not load
-const loadSpeaker = () => import('../speaker/index.js');
+// on demand: speaker brings TensorFlow.js (optional), which the other commands do not load;
+// detection loads only what it runs (no training code)
+const loadTrain = () => Promise.all([import('../speaker/train.js'), import('../speaker/speaker-model.js')]);
+const loadDetect = () => Promise.all([import('../speaker/detect.js'), import('../speaker/speaker-model.js'), import('../speaker/formats.js'), import('../speaker/report.js')]);
 
 export function registerSpeaker(program: Command): void {
   const speaker = addGroup(program, 'speaker', 'find where one voice speaks in long recordings');
@@ -33,7 +36,7 @@ export function registerSpeaker(program: Command): void {
     .addOption(new Option('--threshold-mode <mode>', `the model's threshold: fixed (${presetConfig(DEFAULT_SPEAKER_TRAIN.preset).detect.fixedThreshold}), or chosen on the held-out broadcast: eer-normal / eer (equal-error point of normal fits / empirical), max-f1, low-fa (default: the preset's, ${presetConfig(DEFAULT_SPEAKER_TRAIN.preset).detect.thresholdMode})`).choices(['fixed', 'eer-normal', 'eer', 'max-f1', 'low-fa']))
     .addOption(new Option('--per-file-calibration <on|off>', `calibrate the threshold per file at detection, on the file's own score distribution (default: the preset's, ${presetConfig(DEFAULT_SPEAKER_TRAIN.preset).detect.calibration ? 'on' : 'off'})`).choices(['on', 'off']))
     .action(async (o: { target: string[]; others: string[]; out: string; preset: PresetName; steps?: number; seed?: number; minTargetSeconds?: number; ensemble?: number; thresholdMode?: ThresholdMode; perFileCalibration?: 'on' | 'off' }) => {
-      const { trainSpeakerModel, thresholdCandidates } = await loadSpeaker();
+      const [{ trainSpeakerModel }, { thresholdCandidates }] = await loadTrain();
       const model = await trainSpeakerModel(o.target, o.others, { preset: o.preset, steps: o.steps, seed: o.seed, minTargetSeconds: o.minTargetSeconds, ensemble: o.ensemble, thresholdMode: o.thresholdMode, perFileCalibration: o.perFileCalibration === undefined ? undefined : o.perFileCalibration === 'on', progress: createProgress(), log: warn });
       model.save(o.out);
       const t = model.meta.training;
@@ -47,18 +50,19 @@ export function registerSpeaker(program: Command): void {
     .description('time markers where the model\'s voice speaks in FILE (streamed, any length)')
     .argument('[file]', 'audio file (WAV natively, anything else through ffmpeg); - for stdin', '-')
     .requiredOption('--model <dir>', 'model directory from `leanml speaker train`')
-    .addOption(new Option('--format <fmt>', 'output format').choices(['json', 'rttm', 'csv']).default('json'))
+    .addOption(new Option('--format <fmt>', 'output format (audacity: a label track for File > Import > Labels)').choices(DETECT_FORMATS).default('json'))
     .option('--threshold <x>', 'decision threshold, used as given (default: the model\'s, calibrated per file on the file\'s own score distribution when the model says so)', floatArg(-2, 2))
-    .option('--report <out.html>', 'also write an HTML timeline report')
-    .action(async (file: string, o: { model: string; format: DetectFormat; threshold?: number; report?: string }) => {
-      const { detectSpeaker, formatDetection, loadSpeakerModel, writeReport } = await loadSpeaker();
+    .option('--report <out.html>', 'also write an HTML report: score curve, loudness strip and time axis with zoom, the segments to play and to download (Audacity labels, RTTM, CSV, JSON)')
+    .option('--embed-audio', 'put the recording inside the report (files up to 25 MiB) instead of linking it by a relative path')
+    .action(async (file: string, o: { model: string; format: DetectFormat; threshold?: number; report?: string; embedAudio?: boolean }) => {
+      const [{ detectSpeaker }, { loadSpeakerModel }, { formatDetection }, { writeReport }] = await loadDetect();
       const model = await loadSpeakerModel(o.model);
       try {
         await withInputFile(file, async (path) => {
           const r = await detectSpeaker(model, path, { threshold: o.threshold, log: warn });
           const uri = file === '-' ? 'stdin' : basename(file).replace(/\.[^.]*$/, '');
           process.stdout.write(formatDetection(r, o.format, uri));
-          if (o.report) writeReport(o.report, r, { audioPath: file === '-' ? null : file, title: basename(file) });
+          if (o.report) writeReport(o.report, r, { audioPath: file === '-' ? null : file, title: basename(file), embedAudio: o.embedAudio });
         });
       } finally {
         model.dispose();

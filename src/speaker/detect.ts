@@ -24,6 +24,11 @@ export interface DetectOptions {
   chunkColumns?: number;
   /** Warnings (default: none). */
   log?: (line: string) => void;
+  /**
+   * Decode and resample in a worker thread, on a second core, while this thread computes the
+   * mel spectrogram and runs the nets. Same result. Default true.
+   */
+  worker?: boolean;
 }
 
 /** A detection with the per-column curve behind it (for reports). */
@@ -34,6 +39,8 @@ export interface DetectResult extends Detection {
   scores: Float32Array;
   /** Speech gate per column (all ones without a gate). */
   gate: Uint8Array;
+  /** Mean mel power per column: the loudness envelope the report draws under the score curve. */
+  level?: Float32Array;
   info: AudioInfo;
   /** Per-file calibration of the threshold (null when the model has none or a threshold was given). */
   calibration?: FileThreshold | null;
@@ -78,6 +85,7 @@ export async function detectSpeaker(model: SpeakerModel, path: string, opts: Det
   const gateCols = new Grow(new Uint8Array(4096));
   const sum = new Grow(new Float32Array(4096));
   const cnt = new Grow(new Uint8Array(4096));
+  const level = new Grow(new Float32Array(4096));
   // pending dB columns (pendT, C), channels last, starting at column `pendStart`
   let pend = new Float32Array(0);
   let pendT = 0;
@@ -95,14 +103,16 @@ export async function detectSpeaker(model: SpeakerModel, path: string, opts: Det
     }
   };
 
-  for await (const chunk of streamPowerMel(path, audio, { chunkFrames: opts.chunkColumns ?? 2048, onInfo: (i) => { info = i; } })) {
+  for await (const chunk of streamPowerMel(path, audio, { chunkFrames: opts.chunkColumns ?? 2048, onInfo: (i) => { info = i; }, worker: opts.worker ?? true })) {
     const T = chunk.nFrames;
     const g = gate.push(chunk.data, T);
     gateCols.ensure(gateCols.length + T);
     gateCols.buf.set(g, gateCols.length);
     gateCols.length += T;
-    sum.ensure(gateCols.length); cnt.ensure(gateCols.length);
+    sum.ensure(gateCols.length); cnt.ensure(gateCols.length); level.ensure(gateCols.length);
     sum.length = cnt.length = gateCols.length;
+    for (let c = 0; c < C; c++) for (let t = 0; t < T; t++) level.buf[level.length + t]! += chunk.data[c * T + t]! / C;
+    level.length = gateCols.length;
     // append the chunk, transposed to (T, C) and in dB, to the pending columns
     const merged = new Float32Array(C * (pendT + T));
     merged.set(pend.subarray(0, pendT * C));
@@ -148,5 +158,5 @@ export async function detectSpeaker(model: SpeakerModel, path: string, opts: Det
   const segments = mergeSegments(scores, gateMask, { threshold, columnSeconds: colSec, maxGap: detect.maxGap, minDuration: detect.minDuration });
   const fileInfo = info as AudioInfo | null;
   const duration = fileInfo?.duration ?? T * colSec;
-  return { duration, threshold, segments, columnSeconds: colSec, scores, gate: gateMask, info: fileInfo!, calibration, warnings };
+  return { duration, threshold, segments, columnSeconds: colSec, scores, gate: gateMask, level: level.view(), info: fileInfo!, calibration, warnings };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FormatError } from '../core/errors.js';
-import { formatDetection, parseRttm, toCsv, toJson, toRttm } from './formats.js';
+import { formatDetection, parseRttm, toAudacity, toCsv, toJson, toRttm } from './formats.js';
 
 const d = { duration: 600.0004, threshold: 0.71234, segments: [{ start: 1.2344, end: 3.5, score: 0.81119 }, { start: 10, end: 12.25, score: 0.9 }] };
 
@@ -20,6 +20,11 @@ describe('detection formats', () => {
   it('CSV has a header and one row per segment', () => {
     assert.equal(toCsv(d), 'start,end,score\n1.234,3.500,0.811\n10.000,12.250,0.900\n');
     assert.equal(formatDetection({ ...d, segments: [] }, 'csv'), 'start,end,score\n');
+  });
+  it('Audacity labels are start, end and label separated by tabs, in seconds', () => {
+    assert.equal(toAudacity(d), '1.234400\t3.500000\ttarget 0.811\n10.000000\t12.250000\ttarget 0.900\n');
+    assert.equal(formatDetection(d, 'audacity'), toAudacity(d));
+    assert.equal(formatDetection({ ...d, segments: [] }, 'audacity'), '');
   });
   it('bad RTTM names the line', () => {
     assert.throws(() => parseRttm('SPEAKER a 1 0.0 1.0 <NA> <NA> x <NA> <NA>\nSPEAKER a 1 zz 1.0 <NA> <NA> x\n', 'truth.rttm'), (e: Error) => e instanceof FormatError && /truth\.rttm:2/.test(e.message));

@@ -17,7 +17,10 @@ export interface Detection {
 }
 
 /** Output formats of `detect`. */
-export type DetectFormat = 'json' | 'rttm' | 'csv';
+export type DetectFormat = 'json' | 'rttm' | 'csv' | 'audacity';
+
+/** Every output format of `detect`, for option parsers. */
+export const DETECT_FORMATS: readonly DetectFormat[] = Object.freeze(['json', 'rttm', 'csv', 'audacity']);
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
@@ -41,10 +44,19 @@ export function toCsv(d: Detection): string {
   return `start,end,score\n${d.segments.map((s) => `${s.start.toFixed(3)},${s.end.toFixed(3)},${s.score.toFixed(3)}\n`).join('')}`;
 }
 
+/**
+ * Audacity labels (File > Import > Labels...): one `start<TAB>end<TAB>label` line per segment,
+ * times in seconds with 6 decimals as Audacity writes them; the label carries the score.
+ */
+export function toAudacity(d: Detection, label = 'target'): string {
+  return d.segments.map((s) => `${s.start.toFixed(6)}\t${s.end.toFixed(6)}\t${label} ${s.score.toFixed(3)}\n`).join('');
+}
+
 /** Formats a detection. */
 export function formatDetection(d: Detection, format: DetectFormat, uri = 'recording'): string {
   if (format === 'json') return toJson(d);
   if (format === 'rttm') return toRttm(d, uri);
+  if (format === 'audacity') return toAudacity(d);
   return toCsv(d);
 }
 

@@ -15,8 +15,8 @@ export interface PowerMel {
 }
 
 /** Streams mel power chunks of `path` at the model's audio settings (downmixed, resampled). */
-export function streamPowerMel(path: string, audio: AudioSettings, opts: { chunkFrames?: number; onInfo?: (info: AudioInfo) => void } = {}): AsyncGenerator<MelChunk> {
-  return streamLogMel(path, { sampleRate: audio.sampleRate, nFft: audio.nFft, hopLength: audio.hopLength, nMels: audio.nMels, fMin: audio.fMin, fMax: audio.fMax, log: 'none', chunkFrames: opts.chunkFrames ?? 1024, onInfo: opts.onInfo });
+export function streamPowerMel(path: string, audio: AudioSettings, opts: { chunkFrames?: number; onInfo?: (info: AudioInfo) => void; worker?: boolean } = {}): AsyncGenerator<MelChunk> {
+  return streamLogMel(path, { sampleRate: audio.sampleRate, nFft: audio.nFft, hopLength: audio.hopLength, nMels: audio.nMels, fMin: audio.fMin, fMax: audio.fMax, log: 'none', chunkFrames: opts.chunkFrames ?? 1024, onInfo: opts.onInfo, worker: opts.worker });
 }
 
 /** The whole mel power spectrogram of `path`. */

@@ -12,10 +12,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError, NotFoundError } from '../core/errors.js';
 import { readNpy, writeNpy } from '../core/npy.js';
-import { initBackend, loadSafetensors, saveSafetensors } from '../nn/index.js';
+import { loadSafetensors, saveSafetensors } from '../nn/safetensors.js';
 import { VERSION } from '../version.js';
 import type { SpeakerConfig, ThresholdMode } from './config.js';
-import { EmbeddingNet } from './embedding-net.js';
+import type { EmbeddingNet } from './embedding-net.js';
+import { InferenceNet, initInferenceBackend } from './inference-net.js';
 import { EmbeddingMemory } from './memory.js';
 
 /** Format tag and version of model directories this leanml reads and writes. */
@@ -62,9 +63,15 @@ export function thresholdCandidates(h: TrainingReport['heldOut'], fixedThreshold
   return out;
 }
 
+/**
+ * What scoring needs of a net: a trainable `EmbeddingNet`, or the `InferenceNet` that
+ * `loadSpeakerModel` builds for detection.
+ */
+export type FrameEmbedder = Pick<EmbeddingNet, 'shape' | 'embedBlock' | 'embed' | 'stateDict' | 'dispose'>;
+
 /** One net of a model with its own memory (and cohort): the first is the model's own. */
 export interface EnsembleMember {
-  net: EmbeddingNet;
+  net: FrameEmbedder;
   memory: EmbeddingMemory;
   cohort: EmbeddingMemory | null;
 }
@@ -101,7 +108,7 @@ export function memberFiles(k: number, cohort: boolean, seed: number): MemberFil
 export class SpeakerModel {
   constructor(
     readonly meta: ModelMeta,
-    readonly net: EmbeddingNet,
+    readonly net: FrameEmbedder,
     readonly memory: EmbeddingMemory,
     readonly cohort: EmbeddingMemory | null,
     /** Further ensemble members (none for a single net). */
@@ -209,10 +216,25 @@ function readMemory(path: string, dim: number): EmbeddingMemory {
   return new EmbeddingMemory(a.data, dim);
 }
 
-/** Loads a model directory written by `SpeakerModel.save` (initialising the TF.js backend). */
-export async function loadSpeakerModel(dir: string): Promise<SpeakerModel> {
+/** Options of `loadSpeakerModel`. */
+export interface LoadSpeakerModelOptions {
+  /**
+   * Build trainable `EmbeddingNet`s (the full TensorFlow.js with gradients) instead of the
+   * inference-only `InferenceNet`s detection uses. Default false.
+   */
+  trainable?: boolean;
+}
+
+/**
+ * Loads a model directory written by `SpeakerModel.save` (initialising the TF.js backend).
+ * Its nets are `InferenceNet`s (tfjs-core and the WASM backend only) unless `trainable`.
+ */
+export async function loadSpeakerModel(dir: string, opts: LoadSpeakerModelOptions = {}): Promise<SpeakerModel> {
   const meta = readMeta(dir);
-  await initBackend();
+  // the trainable net pulls in the whole of TensorFlow.js: only when asked for
+  const Trainable = opts.trainable ? (await import('./embedding-net.js')).EmbeddingNet : null;
+  if (opts.trainable) await (await import('../nn/backend.js')).initBackend();
+  else await initInferenceBackend();
   const { audio, net: shape } = meta.config;
   const useCohort = meta.config.detect.cohort;
   const files = meta.members ?? [memberFiles(0, useCohort, meta.config.train?.seed ?? 0)];
@@ -221,11 +243,21 @@ export async function loadSpeakerModel(dir: string): Promise<SpeakerModel> {
   try {
     for (const f of files) {
       if (typeof f?.net !== 'string' || typeof f.memory !== 'string' || /[\\/]/.test(f.net + f.memory + (f.cohort ?? ''))) throw new FormatError(`${join(dir, 'model.json')}: bad member entry ${JSON.stringify(f)}`);
-      const net = new EmbeddingNet({ channels: audio.nMels, filters: shape.filters, dim: shape.dim });
+      const netShape = { channels: audio.nMels, filters: shape.filters, dim: shape.dim };
+      let net: FrameEmbedder;
       try {
-        net.loadStateDict(loadSafetensors(join(dir, f.net)));
+        const sd = loadSafetensors(join(dir, f.net));
+        if (Trainable) {
+          const t = new Trainable(netShape);
+          try {
+            t.loadStateDict(sd);
+          } catch (err) {
+            t.dispose();
+            throw err;
+          }
+          net = t;
+        } else net = new InferenceNet(netShape, sd);
       } catch (err) {
-        net.dispose();
         throw new FormatError(`${join(dir, f.net)}: ${(err as Error).message}`, { cause: err });
       }
       members.push({ net, memory: undefined as unknown as EmbeddingMemory, cohort: null }); // disposed on a later error

@@ -134,7 +134,10 @@ describe('speaker pipeline', () => {
     const csv = leanml(['speaker', 'detect', '--model', m, '--format', 'csv', '--report', join(dir, 'r.html'), BROADCAST]);
     assert.equal(csv.code, 0, csv.stderr);
     assert.match(csv.stdout, /^start,end,score\n/);
-    assert.match(readFileSync(join(dir, 'r.html'), 'utf8'), /<svg id="timeline"/);
+    assert.match(readFileSync(join(dir, 'r.html'), 'utf8'), /<svg id="curve"[^]*wavesurfer\.js/);
+    const labels = leanml(['speaker', 'detect', '--model', m, '--format', 'audacity', '--threshold', '-2', BROADCAST]);
+    assert.equal(labels.code, 0);
+    assert.match(labels.stdout, /^\d+\.\d{6}\t\d+\.\d{6}\ttarget \d\.\d{3}\n/);
     assert.equal(leanml(['speaker', 'detect', '--model', m, '--format', 'xml', BROADCAST]).code, 2);
     const missing = leanml(['speaker', 'detect', '--model', join(dir, 'nope'), BROADCAST]);
     assert.equal(missing.code, 1);
