@@ -5,9 +5,9 @@
  * CLI's (`print-word-vectors`, `print-sentence-vectors`, `print-ngrams`, `nn`, `analogies`,
  * `predict-prob`) so scripts can switch; words are echoed as the raw bytes they came in.
  */
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { FormatError } from '../core/errors.js';
+import { FormatError, UsageError } from '../core/errors.js';
 import { inputName } from '../core/lines.js';
 import { createProgress } from '../core/progress.js';
 import {
@@ -16,6 +16,7 @@ import {
   formatScore,
   formatVector,
   openFastText,
+  PredictStream,
   splitLines,
   splitWords,
   type Neighbor,
@@ -48,6 +49,11 @@ class ByteWriter {
   }
 }
 
+/** Writes to stdout, waiting when the pipe is full. */
+async function writeOut(bytes: Uint8Array): Promise<void> {
+  if (bytes.length > 0 && !process.stdout.write(bytes)) await new Promise<void>((r) => process.stdout.once('drain', r));
+}
+
 function readInput(path: string | undefined): Uint8Array {
   return new Uint8Array(readFileSync(path === undefined || path === '-' ? 0 : path));
 }
@@ -64,6 +70,20 @@ function withModel(path: string, opts: Common): VectorModel {
 function common(cmd: Command): Command {
   return cmd.option('-i, --input <file>', 'read queries from FILE instead of stdin').option('--load-all', 'read the whole model into memory first');
 }
+
+/** Defaults of the fasttext commands (the fastText CLI's, where it has the command). */
+export const DEFAULT_FASTTEXT_CLI = Object.freeze({
+  /** Neighbours per query (`fasttext nn`: 10). */
+  nnK: 10,
+  /** Answers per analogy (`fasttext analogies`: 10). */
+  analogiesK: 10,
+  /** Labels per line (`fasttext predict-prob`: 1). */
+  predictK: 1,
+  /** Minimum probability (`predict-prob`: 0.0). */
+  threshold: 0,
+  /** Store element type of `convert`. */
+  dtype: 'f32' as StoreDtype,
+});
 
 const BATCH = 256;
 
@@ -157,7 +177,7 @@ export function registerFasttext(program: Command): void {
   common(g.command('nn'))
     .description('nearest neighbours of each word on stdin: k lines "word score" per query (`fasttext nn` without the prompts)')
     .argument('<model>', '.bin, .ftz or vector store')
-    .option('-k, --k <n>', 'neighbours per query', intArg(1, 1_000_000), 10)
+    .option('-k, --k <n>', 'neighbours per query', intArg(1, 1_000_000), DEFAULT_FASTTEXT_CLI.nnK)
     .action(async (path: string, opts: Common & { k: number }) => {
       const m = withModel(path, opts);
       const w = new ByteWriter();
@@ -173,7 +193,7 @@ export function registerFasttext(program: Command): void {
   common(g.command('analogies'))
     .description('for each "A B C" on stdin, the k words closest to A - B + C (`fasttext analogies` without the prompts)')
     .argument('<model>', '.bin, .ftz or vector store')
-    .option('-k, --k <n>', 'answers per query', intArg(1, 1_000_000), 10)
+    .option('-k, --k <n>', 'answers per query', intArg(1, 1_000_000), DEFAULT_FASTTEXT_CLI.analogiesK)
     .action(async (path: string, opts: Common & { k: number }) => {
       const m = withModel(path, opts);
       const w = new ByteWriter();
@@ -190,20 +210,18 @@ export function registerFasttext(program: Command): void {
     });
 
   common(g.command('predict'))
-    .description('the k most probable labels of each line, as `fasttext predict-prob`')
+    .description('the k most probable labels of each line, as `fasttext predict-prob` (streams: output follows input line by line)')
     .argument('<model>', 'supervised .bin, .ftz or vector store')
-    .option('-k, --k <n>', 'labels per line (-1: all)', intArg(-1, 1_000_000), 1)
-    .option('-t, --threshold <p>', 'minimum probability', floatArg(0, 1), 0)
+    .option('-k, --k <n>', 'labels per line (-1: all)', intArg(-1, 1_000_000), DEFAULT_FASTTEXT_CLI.predictK)
+    .option('-t, --threshold <p>', 'minimum probability', floatArg(0, 1), DEFAULT_FASTTEXT_CLI.threshold)
     .action(async (path: string, opts: Common & { k: number; threshold: number }) => {
+      if (opts.k === 0) throw new UsageError('predict: --k must be 1 or higher, or -1 for all labels');
       const m = withModel(path, opts);
-      const w = new ByteWriter();
       try {
-        for (const { line, ended } of splitLines(readInput(opts.input))) {
-          const preds = m.predict(line, opts.k, opts.threshold, { eos: ended });
-          w.text(`${preds.map((p) => `${p.label} ${formatScore(p.prob)}`).join(' ')}\n`);
-          await w.flush();
-        }
-        await w.flush(true);
+        const stream = new PredictStream(m.linePredictor(), { k: opts.k, threshold: opts.threshold });
+        const input = opts.input === undefined || opts.input === '-' ? process.stdin : createReadStream(opts.input, { highWaterMark: 1 << 16 });
+        for await (const chunk of input) await writeOut((stream.push(chunk as Uint8Array)));
+        await writeOut(stream.end());
       } finally {
         m.close();
       }
@@ -213,7 +231,7 @@ export function registerFasttext(program: Command): void {
     .description('write a compact vector store (normalised word matrix + n-gram matrix) usable wherever a model is')
     .argument('<model>', '.bin or .ftz')
     .requiredOption('-o, --out <store>', 'output path')
-    .option('--dtype <type>', 'f32, f16 or int8 (per-row scale)', 'f32')
+    .option('--dtype <type>', 'f32, f16 or int8 (per-row scale)', DEFAULT_FASTTEXT_CLI.dtype)
     .action((path: string, opts: { out: string; dtype: StoreDtype }) => {
       const m = BinModel.open(path);
       const bar = createProgress();

@@ -5,16 +5,28 @@
  * behaviour (usage errors exit 2 with usage on stderr, `--debug` for stack traces).
  */
 import { Command } from 'commander';
-import { registerLinear } from './linear.js';
-import { registerFasttext } from './fasttext.js';
-import { registerAudio } from './audio.js';
-import { registerSpeaker } from './speaker.js';
-import { registerServe } from './serve.js';
-import { registerDemo } from './demo.js';
 import { VERSION } from '../version.js';
 
-/** Builds the full `leanml` program. Output streams are parameters so tests can capture them. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * The command groups in help order, each imported only when needed: `leanml fasttext predict`
+ * should not pay for loading TensorFlow.js or the HTTP server before its first line.
+ */
+const GROUPS: Record<string, () => Promise<Register>> = {
+  linear: async () => (await import('./linear.js')).registerLinear,
+  fasttext: async () => (await import('./fasttext.js')).registerFasttext,
+  audio: async () => (await import('./audio.js')).registerAudio,
+  speaker: async () => (await import('./speaker.js')).registerSpeaker,
+  serve: async () => (await import('./serve.js')).registerServe,
+  demo: async () => (await import('./demo.js')).registerDemo,
+};
+
+/**
+ * Builds the `leanml` program. Given the arguments, it registers only the group they name
+ * (all groups for top-level help or an unknown command).
+ */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('leanml');
   program
     .description('lean, practical machine learning for Node.js')
@@ -23,11 +35,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
-  registerLinear(program);
-  registerFasttext(program);
-  registerAudio(program);
-  registerSpeaker(program);
-  registerServe(program);
-  registerDemo(program);
+  const first = argv.find((a) => !a.startsWith('-'));
+  const names = first !== undefined && Object.hasOwn(GROUPS, first) ? [first] : Object.keys(GROUPS);
+  for (const name of names) (await GROUPS[name]!())(program);
   return program;
 }

@@ -9,7 +9,7 @@ import { buildProgram } from './program.js';
 
 /** Runs `leanml` with `argv` (without node and script) and returns the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   const debug = argv.includes('--debug');
   try {
     if (argv.length === 0) {

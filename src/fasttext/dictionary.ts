@@ -103,20 +103,21 @@ export class Dictionary {
 
   /** Id of `word`, or -1. Duplicate entries resolve to the last one, as the C++ table does. */
   id(word: Uint8Array, hash = fnv1a32(word)): number {
+    return this.idAt(word, 0, word.length, hash);
+  }
+
+  /** Id of the word `bytes[start, end)` whose FNV-1a hash is `hash`, or -1 (no copy of the word is made). */
+  idAt(bytes: Uint8Array, start: number, end: number, hash: number): number {
     const { table, mask, blob, starts } = this;
+    const len = end - start;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const id = table[slot]!;
       if (id < 0) return -1;
       const s = starts[id]!;
-      if (starts[id + 1]! - s !== word.length) continue;
-      let same = true;
-      for (let k = 0; k < word.length; k++) {
-        if (blob[s + k] !== word[k]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return id;
+      if (starts[id + 1]! - s !== len) continue;
+      let k = 0;
+      while (k < len && blob[s + k] === bytes[start + k]) k++;
+      if (k === len) return id;
     }
   }
 

@@ -39,6 +39,10 @@ function roundedDigits(a: number, p: number): { mant: string; exp: number } {
   let [m, ex] = e.split('e') as [string, string];
   let mant = m.replace('.', '');
   let exp = Number(ex);
+  // Only a value whose digits after the kept ones are (close to) exactly 5 can be a tie: the
+  // exact expansion below is needed for those alone.
+  const scaled = a * 10 ** (p - 1 - exp);
+  if (Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-6) return { mant, exp };
   // An exact tie (the exact value ends in 5 right after the kept digits) must go to even.
   const exact = a.toExponential(Math.min(100, p + 60));
   const [em, eex] = exact.split('e') as [string, string];
