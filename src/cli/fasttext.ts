@@ -217,6 +217,11 @@ export function registerFasttext(program: Command): void {
     .action(async (path: string, opts: Common & { k: number; threshold: number }) => {
       if (opts.k === 0) throw new UsageError('predict: --k must be 1 or higher, or -1 for all labels');
       const m = withModel(path, opts);
+      // a reader that stops early (`| head`) ends the run quietly, as it does the C++ CLI
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+        process.exit(0);
+      });
       try {
         const stream = new PredictStream(m.linePredictor(), { k: opts.k, threshold: opts.threshold });
         const input = opts.input === undefined || opts.input === '-' ? process.stdin : createReadStream(opts.input, { highWaterMark: 1 << 16 });

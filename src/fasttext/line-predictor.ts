@@ -27,6 +27,11 @@ const EOW = 0x3e; // '>'
 const LABEL_PREFIX = new TextEncoder().encode('__label__');
 const EOS_BYTES = new TextEncoder().encode(EOS);
 const NGRAM_MULT = 116049371;
+// the out-of-vocabulary word cache: 8,192 words, 256 KB of their bytes, 256 K rows (about 1.5 MB)
+const OOV_SLOTS = 16384;
+const OOV_ENTRIES = OOV_SLOTS / 2;
+const OOV_BYTES = 1 << 18;
+const OOV_ROWS = 1 << 18;
 
 /** `std_log`: log(x + 1e-5), x and the result in float32 (the log itself in double, as the C++). */
 function stdLog(x: number): number {
@@ -91,15 +96,26 @@ export class LinePredictor implements LinePredictorLike {
   // output matrix when dense in memory (L x D)
   private readonly denseOut: Float32Array | null = null;
 
-  // pruned n-gram buckets: open-addressing map bucket -> row (keys -1 = empty)
+  // pruned n-gram buckets: a bitmap of the kept buckets (most n-grams of unknown words are not
+  // kept: one bit answers them), then an open-addressing map bucket -> row, (key, row) pairs
+  // side by side, keys -1 = empty
+  private readonly pruneBits: Uint32Array | null = null;
   private readonly pruneShift: number = 0;
-  private readonly pruneMapKeys: Int32Array | null = null;
-  private readonly pruneMapRows: Int32Array | null = null;
+  private readonly pruneMap: Int32Array | null = null;
 
   // in-vocabulary words' rows (`Dictionary::getSubwords(id)`), computed on first use
   private wordRowStart: Int32Array;
   private wordRowPool: Int32Array;
   private wordRowPoolLen = 0;
+
+  // out-of-vocabulary words seen lately -> their n-gram rows (bounded; emptied whole when full)
+  private readonly oovSlots = new Int32Array(OOV_SLOTS).fill(-1);
+  private readonly oovHash = new Int32Array(OOV_ENTRIES);
+  private readonly oovByteStart = new Int32Array(OOV_ENTRIES + 1);
+  private readonly oovRowStart = new Int32Array(OOV_ENTRIES + 1);
+  private readonly oovBytes = new Uint8Array(OOV_BYTES);
+  private readonly oovRows = new Int32Array(OOV_ROWS);
+  private oovCount = 0;
 
   // hierarchical softmax tree
   private readonly treeLeft: Int32Array | null = null;
@@ -115,6 +131,8 @@ export class LinePredictor implements LinePredictorLike {
   private readonly out: Float32Array;
   private heap: StdHeap = new StdHeap(1);
   private logThreshold = 0;
+  private stackNodes = new Int32Array(256);
+  private stackScores = new Float64Array(256);
   private labelBytesCache: Uint8Array[] = [];
 
   constructor(parts: LinePredictorParts) {
@@ -153,17 +171,18 @@ export class LinePredictor implements LinePredictorLike {
     if (output instanceof DenseMatrix) this.denseOut = output.data;
     if (dict.pruneSize > 0) {
       let bits = 1;
-      while (1 << bits < dict.pruneKeys.length * 2 + 2) bits++;
+      while (1 << bits < dict.pruneKeys.length * 3) bits++;
       const cap = 1 << bits;
       this.pruneShift = 32 - bits;
-      this.pruneMapKeys = new Int32Array(cap).fill(-1);
-      this.pruneMapRows = new Int32Array(cap);
+      const map = (this.pruneMap = new Int32Array(2 * cap).fill(-1));
+      const bitmap = (this.pruneBits = new Uint32Array(Math.ceil(Math.max(this.bucket, 1) / 32)));
       for (let i = 0; i < dict.pruneKeys.length; i++) {
         const key = dict.pruneKeys[i]!;
+        if (key >= 0 && key < this.bucket) bitmap[key >>> 5]! |= 1 << (key & 31);
         let slot = Math.imul(key, 0x9e3779b1) >>> this.pruneShift;
-        while (this.pruneMapKeys[slot] !== -1) slot = (slot + 1) & (cap - 1);
-        this.pruneMapKeys[slot] = key;
-        this.pruneMapRows[slot] = dict.nwords + dict.pruneValues[i]!;
+        while (map[2 * slot] !== -1) slot = (slot + 1) & (cap - 1);
+        map[2 * slot] = key;
+        map[2 * slot + 1] = dict.nwords + dict.pruneValues[i]!;
       }
     }
     this.wordRowStart = new Int32Array(this.nwords + 1).fill(-1);
@@ -244,7 +263,7 @@ export class LinePredictor implements LinePredictorLike {
       this.addWordRows(id);
     } else {
       if (hasLabelPrefix(bytes, s, e)) return;
-      if (!isEosToken(bytes, s, e)) this.addSubwords(bytes, s, e);
+      if (!isEosToken(bytes, s, e)) this.addOovRows(bytes, s, e, hash | 0);
     }
     this.pushHash(hash | 0);
   }
@@ -271,10 +290,60 @@ export class LinePredictor implements LinePredictorLike {
       this.wordRowStart[id] = from;
       return;
     }
-    const cnt = this.wordRowPool[from]!;
-    this.reserveRows(cnt);
-    this.rows.set(this.wordRowPool.subarray(from + 1, from + 1 + cnt), this.nrows);
-    this.nrows += cnt;
+    this.copyRows(this.wordRowPool, from + 1, from + 1 + this.wordRowPool[from]!);
+  }
+
+  /** Appends `src[from, to)` to the line's rows (a plain loop: no subarray object per word). */
+  private copyRows(src: Int32Array, from: number, to: number): void {
+    this.reserveRows(to - from);
+    const rows = this.rows;
+    let n = this.nrows;
+    for (let i = from; i < to; i++) rows[n++] = src[i]!;
+    this.nrows = n;
+  }
+
+  /**
+   * The n-gram rows of an out-of-vocabulary word, from the cache when it was seen lately
+   * (text repeats its words; the rows are the same, so the sums are too).
+   */
+  private addOovRows(bytes: Uint8Array, s: number, e: number, hash: number): void {
+    const len = e - s, slots = this.oovSlots, mask = OOV_SLOTS - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const ent = slots[slot]!;
+      if (ent < 0) break;
+      if (this.oovHash[ent] === hash) {
+        const b0 = this.oovByteStart[ent]!;
+        if (this.oovByteStart[ent + 1]! - b0 === len) {
+          const wb = this.oovBytes;
+          let k = 0;
+          while (k < len && wb[b0 + k] === bytes[s + k]) k++;
+          if (k === len) {
+            this.copyRows(this.oovRows, this.oovRowStart[ent]!, this.oovRowStart[ent + 1]!);
+            return;
+          }
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    const before = this.nrows;
+    this.addSubwords(bytes, s, e);
+    const cnt = this.nrows - before;
+    let n = this.oovCount;
+    if (n === OOV_ENTRIES || this.oovByteStart[n]! + len > OOV_BYTES || this.oovRowStart[n]! + cnt > OOV_ROWS) {
+      if (len > OOV_BYTES / 4 || cnt > OOV_ROWS / 4) return; // too big to keep
+      slots.fill(-1);
+      n = this.oovCount = 0;
+      slot = hash & mask;
+    }
+    const b0 = this.oovByteStart[n]!, r0 = this.oovRowStart[n]!;
+    this.oovBytes.set(bytes.subarray(s, e), b0);
+    this.oovRows.set(this.rows.subarray(before, this.nrows), r0);
+    this.oovHash[n] = hash;
+    this.oovByteStart[n + 1] = b0 + len;
+    this.oovRowStart[n + 1] = r0 + cnt;
+    slots[slot] = n;
+    this.oovCount = n + 1;
   }
 
   /** `Dictionary::computeSubwords("<" + word + ">")`: one incremental FNV-1a per n-gram start. */
@@ -300,7 +369,8 @@ export class LinePredictor implements LinePredictorLike {
           j++;
         }
         if (n >= minn && !(n === 1 && (i === 0 || j === len))) {
-          const row = this.bucketRow((h >>> 0) % bucket);
+          const u = h >>> 0;
+          const row = this.bucketRow(u - Math.floor(u / bucket) * bucket); // u % bucket, exact, no fmod
           if (row >= 0) this.pushRow(row);
         }
       }
@@ -309,12 +379,13 @@ export class LinePredictor implements LinePredictorLike {
 
   /** `Dictionary::pushHash`: the row of n-gram bucket `b`, or -1 when pruning dropped it. */
   private bucketRow(b: number): number {
-    const keys = this.pruneMapKeys;
-    if (keys === null) return this.dict.pruneSize === 0 ? -1 : this.nwords + b;
-    const mask = keys.length - 1;
+    const map = this.pruneMap;
+    if (map === null) return this.dict.pruneSize === 0 ? -1 : this.nwords + b;
+    if ((this.pruneBits![b >>> 5]! & (1 << (b & 31))) === 0) return -1;
+    const mask = (map.length >> 1) - 1;
     for (let slot = Math.imul(b, 0x9e3779b1) >>> this.pruneShift; ; slot = (slot + 1) & mask) {
-      const key = keys[slot]!;
-      if (key === b) return this.pruneMapRows![slot]!;
+      const key = map[2 * slot]!;
+      if (key === b) return map[2 * slot + 1]!;
       if (key === -1) return -1;
     }
   }
@@ -377,6 +448,20 @@ export class LinePredictor implements LinePredictorLike {
     const h = this.hidden, codes = this.qCodes!, c = this.qCentroids!, normCodes = this.qNormCodes, norms = this.qNorms;
     const nsubq = this.nsubq, dsub = this.dsub, last = nsubq - 1, lastdsub = this.lastdsub;
     const lastBase = last * 256 * dsub;
+    if (dsub === 2 && lastdsub === 2 && normCodes !== null) {
+      // the common layout (`quantize -dsub 2`, lid.176.ftz), unrolled
+      for (let r = 0; r < n; r++) {
+        const row = rows[r]!;
+        const base = row * nsubq;
+        const alpha = norms![normCodes[row]!]!;
+        for (let m = 0, o = 0; m < nsubq; m++, o += 2) {
+          const off = (m * 256 + codes[base + m]!) * 2;
+          h[o]! += fr(alpha * c[off]!);
+          h[o + 1]! += fr(alpha * c[off + 1]!);
+        }
+      }
+      return;
+    }
     for (let r = 0; r < n; r++) {
       const row = rows[r]!;
       const base = row * nsubq;
@@ -409,20 +494,49 @@ export class LinePredictor implements LinePredictorLike {
     return d;
   }
 
-  /** `HierarchicalSoftmaxLoss::dfs`. */
-  private dfs(node: number, score: number): void {
-    if (score < this.logThreshold) return;
-    const heap = this.heap;
-    if (heap.skips(score)) return;
-    const left = this.treeLeft![node]!;
-    if (left === -1 && this.treeRight![node] === -1) {
-      heap.push(score, node);
-      return;
+  /**
+   * `HierarchicalSoftmaxLoss::dfs`, with an explicit stack (right child pushed under the left,
+   * so nodes are visited, and pruned against the heap, in the recursion's order) so that no
+   * score is boxed per call.
+   */
+  private dfs(root: number, rootScore: number): void {
+    const heap = this.heap, left = this.treeLeft!, right = this.treeRight!, osz = this.nlabels, logThreshold = this.logThreshold;
+    let nodes = this.stackNodes, scores = this.stackScores;
+    let sp = 0;
+    nodes[0] = root;
+    scores[0] = rootScore;
+    sp = 1;
+    while (sp > 0) {
+      sp--;
+      const node = nodes[sp]!, score = scores[sp]!;
+      if (score < logThreshold) continue;
+      if (heap.skips(score)) continue;
+      const l = left[node]!;
+      if (l === -1 && right[node] === -1) {
+        heap.push(score, node);
+        continue;
+      }
+      let f = this.outputDot(node - osz);
+      f = fr(1 / fr(1 + expf(-f)));
+      if (sp + 2 > nodes.length) {
+        this.growStack();
+        nodes = this.stackNodes;
+        scores = this.stackScores;
+      }
+      nodes[sp] = right[node]!;
+      scores[sp] = fr(score + stdLog(f));
+      nodes[sp + 1] = l;
+      scores[sp + 1] = fr(score + stdLog(1 - f));
+      sp += 2;
     }
-    let f = this.outputDot(node - this.nlabels);
-    f = fr(1 / fr(1 + expf(-f)));
-    this.dfs(left, fr(score + stdLog(1 - f)));
-    this.dfs(this.treeRight![node]!, fr(score + stdLog(f)));
+  }
+
+  private growStack(): void {
+    const n = new Int32Array(this.stackNodes.length * 2), s = new Float64Array(this.stackNodes.length * 2);
+    n.set(this.stackNodes);
+    s.set(this.stackScores);
+    this.stackNodes = n;
+    this.stackScores = s;
   }
 
   /** `Loss::computeOutput` (softmax, or the table sigmoid of one-vs-all / negative sampling) and `findKBest`. */

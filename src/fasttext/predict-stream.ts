@@ -5,7 +5,7 @@
  * bytes, probabilities as `%.6g`). Input arrives in chunks of any size; a line split across
  * chunks is carried over, so memory stays bounded by the chunk and the longest line.
  */
-import { formatG } from './format-float.js';
+import { writeG } from './format-float.js';
 import type { LinePredictorLike } from './line-predictor.js';
 
 const NL = 10;
@@ -77,14 +77,13 @@ export class PredictStream {
     const n = p.predictLine(bytes, start, end, eos, this.opts.k, this.opts.threshold);
     for (let i = 0; i < n; i++) {
       const label = this.labels[p.labelIds[i]!]!;
-      const prob = formatG(p.probs[i]!, 6);
-      this.reserve(label.length + prob.length + 3);
+      this.reserve(label.length + 32);
       const o = this.out;
-      if (i > 0) o[this.len++] = 32;
-      o.set(label, this.len);
-      this.len += label.length;
-      o[this.len++] = 32;
-      for (let c = 0; c < prob.length; c++) o[this.len++] = prob.charCodeAt(c);
+      let len = this.len;
+      if (i > 0) o[len++] = 32;
+      for (let c = 0; c < label.length; c++) o[len++] = label[c]!;
+      o[len++] = 32;
+      this.len = writeG(p.probs[i]!, 6, o, len);
     }
     this.reserve(1);
     this.out[this.len++] = NL;
