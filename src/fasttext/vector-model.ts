@@ -193,8 +193,9 @@ export abstract class VectorModel {
   }
 
   /**
-   * Words closest to `b - a + c`... in fastText's convention the query is `A - B + C` with each
-   * vector unit-normalised; the three query words are excluded (`fasttext analogies`).
+   * The `k` words closest to `a - b + c` (each of the three vectors unit-normalised first), the
+   * three query words excluded: `fasttext analogies`, whose triplet "A B C" means A - B + C
+   * (`FastText::getAnalogies` adds A, subtracts B, adds C). "berlin germany france" asks for paris.
    */
   analogies(a: string | Uint8Array, b: string | Uint8Array, c: string | Uint8Array, k = 10): Neighbor[] {
     return this.analogiesBatch([[a, b, c]], k)[0]!;
