@@ -1,7 +1,7 @@
 /**
  * `leanml audio info|mel|resample` as a user runs them (a subprocess): output files against
  * torchaudio's golden values, stdin input, exit codes and messages for bad input, and MP3/MP4
- * through ffmpeg (required in CI: .ci/run installs it).
+ * through ffmpeg (skipped without Debian `ffmpeg`, unless LEANML_REQUIRE_TOOLS=1).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { after, describe, it } from 'node:test';
 import { readNpy } from '../core/npy.js';
 import { expectClose } from '../../test/helpers/expect-close.js';
 import { decodeAudio } from '../audio/index.js';
+import { FFMPEG, requireTool } from '../../test/helpers/system-tool.js';
 
 const MAIN = new URL('./main.ts', import.meta.url).pathname;
 const FIX = 'test/fixtures/audio';
@@ -22,7 +23,7 @@ function leanml(args: string[], opts: { input?: Buffer; env?: Record<string, str
   const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { input: opts.input, env: { ...process.env, ...opts.env }, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-const haveFfmpeg = spawnSync('sh', ['-c', 'command -v ffmpeg && command -v ffprobe'], { stdio: 'ignore' }).status === 0;
+const skipFfmpeg = requireTool(FFMPEG);
 
 function maxAbs(x: ArrayLike<number>): number {
   let m = 0;
@@ -95,9 +96,7 @@ describe('leanml audio', () => {
     assert.match(r.stdout, /2 x \(128, 44\)/);
   });
 
-  // CI installs ffmpeg (.ci/run), so there this must run, not skip.
-  const ffmpegTest = haveFfmpeg || process.env['CI'] ? it : it.skip;
-  ffmpegTest('mel works on MP3 and MP4 (AAC) through ffmpeg, close to the WAV it was made from', () => {
+  it('mel works on MP3 and MP4 (AAC) through ffmpeg, close to the WAV it was made from', { skip: skipFfmpeg }, () => {
     const wav = join(FIX, 'speech-44100-stereo-s16.wav');
     const ref = join(dir, 'ref.npy');
     assert.equal(leanml(['audio', 'mel', wav, '--out', ref]).code, 0);
@@ -129,7 +128,7 @@ describe('leanml audio', () => {
     }
   });
 
-  ffmpegTest('a non-audio file through ffmpeg fails fast with ffprobe\'s reason', () => {
+  it('a non-audio file through ffmpeg fails fast with ffprobe\'s reason', { skip: skipFfmpeg }, () => {
     const r = leanml(['audio', 'mel', join(FIX, 'manifest.json'), '--out', join(dir, 'x.npy')]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /manifest\.json: not a readable audio file .*Invalid data/);

@@ -8,17 +8,18 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { writeWav } from '../../src/audio/index.js';
+import { CHROMIUM, requireTool } from '../helpers/system-tool.js';
 import { writeReport, type DetectResult } from '../../src/speaker/index.js';
 
 const SR = 16000;
 
-describe('speaker report in Chromium', () => {
+describe('speaker report in Chromium', { skip: requireTool(CHROMIUM) }, () => {
   let dir: string;
   let browser: Browser;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'leanml-speaker-report-'));
     browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM.path,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
     });
   });

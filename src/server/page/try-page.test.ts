@@ -1,17 +1,16 @@
-// The try-it page in headless Chromium (Debian `chromium`; CI installs it, see .ci/run).
+// The try-it page in headless Chromium (Debian `chromium`; skipped with that hint when absent).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { FakeLinear, FakeVectors } from '../../../test/server/fake-models.js';
+import { CHROMIUM, requireTool } from '../../../test/helpers/system-tool.js';
 import { createServer } from '../create-server.js';
 import { ModelRegistry } from '../model-registry.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-describe('serve: the try-it page in headless Chromium', () => {
+describe('serve: the try-it page in headless Chromium', { skip: requireTool(CHROMIUM) }, () => {
   let app: FastifyInstance;
   let browser: Browser;
   let page: Page;
@@ -19,11 +18,10 @@ describe('serve: the try-it page in headless Chromium', () => {
   const consoleErrors: string[] = [];
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (listed in .ci/run)`);
     const reg = new ModelRegistry().add('vectors', 'wiki', new FakeVectors()).add('vectors', 'cls', new FakeVectors(true)).add('linear', 'spam', new FakeLinear());
     app = await createServer(reg, { logLevel: 'silent', limits: { maxK: 50 } });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM.path, args: ARGS });
     page = await browser.newPage();
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (e) => consoleErrors.push(e.message));
