@@ -8,21 +8,14 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { FormatError, UsageError } from '../core/errors.js';
-import { inputName } from '../core/lines.js';
-import { createProgress } from '../core/progress.js';
-import {
-  BinModel,
-  convertToStore,
-  formatScore,
-  formatVector,
-  openFastText,
-  PredictStream,
-  splitLines,
-  splitWords,
-  type Neighbor,
-  type StoreDtype,
-  type VectorModel,
-} from '../fasttext/index.js';
+// Only what every command needs is imported up front: predict's start-up is part of its
+// throughput, so the progress bar (convert) and the converter load when used.
+import { formatScore, formatVector } from '../fasttext/format-line.js';
+import { openFastText } from '../fasttext/open.js';
+import { PredictStream } from '../fasttext/predict-stream.js';
+import type { StoreDtype } from '../fasttext/store-format.js';
+import { splitLines, splitWords } from '../fasttext/tokens.js';
+import type { Neighbor, VectorModel } from '../fasttext/vector-model.js';
 import { addGroup } from './group.js';
 import { intArg, floatArg } from './options.js';
 
@@ -199,7 +192,7 @@ export function registerFasttext(program: Command): void {
       const w = new ByteWriter();
       try {
         const words = splitWords(readInput(opts.input));
-        if (words.length % 3 !== 0) throw new FormatError(`${inputName(opts.input)}: ${words.length} words is not a whole number of A B C triplets`);
+        if (words.length % 3 !== 0) throw new FormatError(`${opts.input === undefined || opts.input === '-' ? '<stdin>' : opts.input}: ${words.length} words is not a whole number of A B C triplets`);
         const triplets: [Uint8Array, Uint8Array, Uint8Array][] = [];
         for (let i = 0; i < words.length; i += 3) triplets.push([words[i]!, words[i + 1]!, words[i + 2]!]);
         for (let i = 0; i < triplets.length; i += BATCH) await printNeighbors(m.analogiesBatch(triplets.slice(i, i + BATCH), opts.k), w);
@@ -237,7 +230,8 @@ export function registerFasttext(program: Command): void {
     .argument('<model>', '.bin or .ftz')
     .requiredOption('-o, --out <store>', 'output path')
     .option('--dtype <type>', 'f32, f16 or int8 (per-row scale)', DEFAULT_FASTTEXT_CLI.dtype)
-    .action((path: string, opts: { out: string; dtype: StoreDtype }) => {
+    .action(async (path: string, opts: { out: string; dtype: StoreDtype }) => {
+      const [{ BinModel }, { convertToStore }, { createProgress }] = await Promise.all([import('../fasttext/bin-model.js'), import('../fasttext/convert.js'), import('../core/progress.js')]);
       const m = BinModel.open(path);
       const bar = createProgress();
       let started = false;

@@ -28,10 +28,10 @@ const LABEL_PREFIX = new TextEncoder().encode('__label__');
 const EOS_BYTES = new TextEncoder().encode(EOS);
 const NGRAM_MULT = 116049371;
 // the out-of-vocabulary word cache: 8,192 words, 256 KB of their bytes, 256 K rows (about 1.5 MB)
-const OOV_SLOTS = 16384;
+const OOV_SLOTS = 65536;
 const OOV_ENTRIES = OOV_SLOTS / 2;
-const OOV_BYTES = 1 << 18;
-const OOV_ROWS = 1 << 18;
+const OOV_BYTES = 1 << 20;
+const OOV_ROWS = 1 << 20;
 
 /** `std_log`: log(x + 1e-5), x and the result in float32 (the log itself in double, as the C++). */
 function stdLog(x: number): number {
