@@ -36,7 +36,8 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   const first = argv.find((a) => !a.startsWith('-'));
-  const names = first !== undefined && Object.hasOwn(GROUPS, first) ? [first] : Object.keys(GROUPS);
+  const versionOnly = first === undefined && (argv.includes('-V') || argv.includes('--version'));
+  const names = first !== undefined && Object.hasOwn(GROUPS, first) ? [first] : versionOnly ? [] : Object.keys(GROUPS);
   for (const name of names) (await GROUPS[name]!())(program);
   return program;
 }
