@@ -11,6 +11,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rm
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { encodeWavHeader } from '../src/audio/wav-writer.js';
 import { readNpy } from '../src/core/npy.js';
 import { Rng } from '../src/core/rng.js';
 import { havePython, timeCommand, type BenchResult } from './result.js';
@@ -37,22 +38,7 @@ function generate(path: string, seconds: number): void {
   const tmp = `${path}.part`;
   const fd = openSync(tmp, 'w');
   try {
-    const header = new DataView(new ArrayBuffer(44));
-    const tag = (at: number, s: string) => [...s].forEach((c, i) => header.setUint8(at + i, c.charCodeAt(0)));
-    tag(0, 'RIFF');
-    header.setUint32(4, 36 + frames * 4, true);
-    tag(8, 'WAVE');
-    tag(12, 'fmt ');
-    header.setUint32(16, 16, true);
-    header.setUint16(20, 1, true);
-    header.setUint16(22, 2, true);
-    header.setUint32(24, sr, true);
-    header.setUint32(28, sr * 4, true);
-    header.setUint16(32, 4, true);
-    header.setUint16(34, 16, true);
-    tag(36, 'data');
-    header.setUint32(40, frames * 4, true);
-    writeSync(fd, new Uint8Array(header.buffer));
+    writeSync(fd, encodeWavHeader({ sampleRate: sr, channels: 2, frames, encoding: 'pcm16' }));
     const rng = new Rng(2024);
     const block = sr; // one second at a time
     const buf = new Int16Array(block * 2);

@@ -20,7 +20,7 @@ export async function run(args: string[]): Promise<BenchResult> {
   const repeats = Number(option(args, 'repeats', '3'));
   const model = option(args, 'model', '') || (args.includes('--trained') ? trainedModel(sizeMb) : generatedModel(sizeMb));
   // out-of-vocabulary: pseudo-words from another salt, never produced for the vocabulary
-  const input = Array.from({ length: nWords }, (_, i) => `${pseudoWord(i, 3)}qx`).join('\n') + '\n';
+  const input = `${Array.from({ length: nWords }, (_, i) => `${pseudoWord(i, 3)}qx`).join('\n')}\n`;
   const main = builtCli();
   const ours = () => timeCommand(process.execPath, [main, 'fasttext', 'vectors', model], { input });
   const modelBytes = statSync(model).size;

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
-import { openFastText } from '../src/fasttext/index.js';
+import { LABEL_PREFIX, openFastText } from '../src/fasttext/index.js';
 import { loadLinearModel, saveLinearModel, trainLinear } from '../src/linear/index.js';
 import type { BenchResult } from './result.js';
 
@@ -127,7 +127,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     // a small spam classifier, trained in a few milliseconds
     const train = join(tmp, 'spam.txt');
     const rows: string[] = [];
-    for (let i = 0; i < 200; i++) rows.push(`__label__spam win free prize offer click ${i % 13}`, `__label__ham meeting report friday lunch notes ${i % 11}`);
+    for (let i = 0; i < 200; i++) rows.push(`${LABEL_PREFIX}spam win free prize offer click ${i % 13}`, `${LABEL_PREFIX}ham meeting report friday lunch notes ${i % 11}`);
     writeFileSync(train, `${rows.join('\n')}\n`);
     const linearPath = join(tmp, 'spam.lnr');
     saveLinearModel((await trainLinear(train, { passes: 2 })).model, linearPath);

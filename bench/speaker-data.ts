@@ -1,7 +1,7 @@
 /**
  * Generates the speaker-spotting evaluation data: synthetic voices (Debian `flite` and
  * `espeak-ng`), resampled by `sox`, mixed here on float buffers into training material and
- * ~10 minute broadcasts with known truth (RTTM), plus the variants the issue names: the same
+ * ~10 minute broadcasts with known truth (RTTM), plus two variants: the same
  * broadcast under a tonal music-like bed ~16 dB below the speech, and a channel-mismatched copy
  * with hiss above the speech band. Deterministic given the seed (the TTS engines are).
  *

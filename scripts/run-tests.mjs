@@ -1,7 +1,7 @@
 // Runs every *.test.ts under src/ and test/ with Node's built-in test runner (TypeScript via tsx).
 // Usage: node scripts/run-tests.mjs [substring filters...]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function walk(dir, out) {
@@ -19,6 +19,11 @@ const files = walk('src', walk('test', [])).filter((f) => filters.length === 0 |
 if (files.length === 0) {
   console.error('run-tests: no test files found');
   process.exit(1);
+}
+// nn needs the tfjs-core extras bundle, which the build makes; make it here when a checkout has not built yet.
+if (!existsSync('src/nn/generated/tfjs-extras.cjs')) {
+  const g = spawnSync(process.execPath, ['scripts/bundle-tfjs-extras.mjs'], { stdio: 'inherit' });
+  if (g.status !== 0) process.exit(g.status ?? 1);
 }
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -46,7 +46,7 @@ function wavCodec(h: WavHeader): string {
 }
 
 function checkFile(path: string): number {
-  let st;
+  let st: ReturnType<typeof statSync>;
   try {
     st = statSync(path);
   } catch (err) {

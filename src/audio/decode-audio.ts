@@ -6,6 +6,7 @@
  */
 import { FormatError } from '../core/errors.js';
 import { openAudio } from './audio-source.js';
+import { DEFAULT_AUDIO } from './audio-defaults.js';
 import { Resampler, type ResampleOptions } from './resample.js';
 
 /** Decoded audio: one Float32Array per channel (a single one when mono), all at `sampleRate`. */
@@ -83,7 +84,7 @@ export async function decodeAudio(path: string, opts: { mono?: boolean } = {}): 
  * @example
  * const x = await loadMono('broadcast.mp3'); // Float32Array at 22,050 Hz
  */
-export async function loadMono(path: string, sampleRate = 22050, opts: ResampleOptions = {}): Promise<Float32Array> {
+export async function loadMono(path: string, sampleRate: number = DEFAULT_AUDIO.sampleRate, opts: ResampleOptions = {}): Promise<Float32Array> {
   const src = await openAudio(path);
   const r = new Resampler(src.info.sampleRate, sampleRate, opts);
   const expected = src.info.frames !== null ? r.outputLength(src.info.frames) : Math.ceil((src.info.duration ?? 0) * sampleRate);

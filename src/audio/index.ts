@@ -4,6 +4,7 @@
  * downmix, resampling, STFT and mel spectrograms equal to torchaudio 0.13, log compression,
  * fixed-length framing, and a streaming pipeline for long recordings.
  */
+export { DEFAULT_AUDIO } from './audio-defaults.js';
 export { audioInfo } from './audio-info.js';
 export { openAudio, type AudioInfo, type AudioSource } from './audio-source.js';
 export { decodeAudio, downmixChunk, loadMono, type DecodedAudio } from './decode-audio.js';
@@ -19,6 +20,6 @@ export { frameCount, SpectrogramStream, type SpectrogramOptions } from './spectr
 export { sniffContainer } from './sniff-container.js';
 export { streamLogMel, type StreamLogMelOptions } from './stream-log-mel.js';
 export { parseWavHeader, type WavHeader, type WavSampleFormat } from './wav-header.js';
-export { encodeWav, writeWav } from './wav-writer.js';
+export { encodeWav, encodeWavHeader, writeWav, type WavEncoding, type WavHeaderOptions } from './wav-writer.js';
 export { logMelFile } from './log-mel-file.js';
 export { withInputFile } from './input-file.js';

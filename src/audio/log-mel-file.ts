@@ -6,6 +6,7 @@
  */
 import { applyTopDb } from './log-mel.js';
 import type { Mel, MelChunk } from './mel-spectrogram.js';
+import { DEFAULT_AUDIO } from './audio-defaults.js';
 import { streamLogMel, type StreamLogMelOptions } from './stream-log-mel.js';
 
 /**
@@ -21,8 +22,8 @@ export async function logMelFile(path: string, opts: StreamLogMelOptions = {}): 
   let capacity = 0;
   let frames: Float32Array = new Float32Array(0); // frame-major (T, M) while collecting: appends are contiguous
   const onInfo = rest.onInfo;
-  const hop = rest.hopLength ?? 1024;
-  const sr = rest.sampleRate ?? 22050;
+  const hop = rest.hopLength ?? DEFAULT_AUDIO.hopLength;
+  const sr = rest.sampleRate ?? DEFAULT_AUDIO.sampleRate;
   for await (const c of streamLogMel(path, {
     ...rest,
     onInfo: (info) => {

@@ -10,6 +10,7 @@
 import { UsageError } from '../core/errors.js';
 import { melFilterBank, type MelFilterBank, type MelNorm, type MelScale } from './mel-filter-bank.js';
 import { SpectrogramStream, resolveSpectrogramOptions, type SpectrogramOptions } from './spectrogram-stream.js';
+import { DEFAULT_AUDIO } from './audio-defaults.js';
 
 /**
  * Options of `melSpectrogram`, named after torchaudio's `MelSpectrogram` arguments (camelCase).
@@ -48,12 +49,12 @@ export type ResolvedMelOptions = Required<Omit<MelOptions, 'fMax'>> & { fMax: nu
 
 /** Fills in the defaults of `opts` and validates them. */
 export function resolveMelOptions(opts: MelOptions = {}): ResolvedMelOptions {
-  const sampleRate = opts.sampleRate ?? 22050;
+  const sampleRate = opts.sampleRate ?? DEFAULT_AUDIO.sampleRate;
   if (!(sampleRate > 0) || !Number.isFinite(sampleRate)) throw new UsageError(`melSpectrogram: sampleRate must be positive, got ${sampleRate}`);
   return {
     ...resolveSpectrogramOptions(opts),
     sampleRate,
-    nMels: opts.nMels ?? 128,
+    nMels: opts.nMels ?? DEFAULT_AUDIO.nMels,
     fMin: opts.fMin ?? 0,
     fMax: opts.fMax ?? Math.floor(sampleRate / 2),
     norm: opts.norm ?? 'none',

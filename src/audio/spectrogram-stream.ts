@@ -9,6 +9,7 @@
  */
 import { ShapeError, UsageError } from '../core/errors.js';
 import { hannWindow } from './hann-window.js';
+import { DEFAULT_AUDIO } from './audio-defaults.js';
 import { RealFft } from './real-fft.js';
 
 /** STFT options, named after torchaudio's `Spectrogram` arguments (camelCase). */
@@ -36,12 +37,12 @@ export type ResolvedSpectrogramOptions = Required<SpectrogramOptions>;
 
 /** Fills in the defaults and validates `opts`. */
 export function resolveSpectrogramOptions(opts: SpectrogramOptions = {}): ResolvedSpectrogramOptions {
-  const nFft = opts.nFft ?? 2048;
+  const nFft = opts.nFft ?? DEFAULT_AUDIO.nFft;
   const winLength = opts.winLength ?? nFft;
   const r: ResolvedSpectrogramOptions = {
     nFft,
     winLength,
-    hopLength: opts.hopLength ?? 1024,
+    hopLength: opts.hopLength ?? DEFAULT_AUDIO.hopLength,
     pad: opts.pad ?? 0,
     power: opts.power ?? 2,
     normalized: opts.normalized ?? false,

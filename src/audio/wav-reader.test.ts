@@ -12,7 +12,7 @@ import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { BinaryFile } from '../core/binary-reader.js';
 import { FormatError, NotFoundError } from '../core/errors.js';
-import { audioInfo, decodeAudio, encodeWav, loadMono, parseWavHeader } from './index.js';
+import { audioInfo, decodeAudio, encodeWav, encodeWavHeader, loadMono, parseWavHeader } from './index.js';
 import { decodeFrames } from './pcm-decode.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leanml-wav-test-'));
@@ -131,6 +131,20 @@ describe('WAV reader', () => {
     const a = await decodeAudio(file(encodeWav([x, y], 12345)));
     assert.equal(a.sampleRate, 12345);
     assert.deepEqual(a.channels, [x, y]);
+  });
+
+  it('reads what encodeWavHeader describes: 16-bit PCM samples streamed after the header', async () => {
+    const pcm = Int16Array.of(1000, -1000, 32767, -32768, 0, 5);
+    const header = encodeWavHeader({ sampleRate: 8000, channels: 2, frames: 3, encoding: 'pcm16' });
+    assert.equal(header.length, 44);
+    const bytes = new Uint8Array(header.length + pcm.byteLength);
+    bytes.set(header, 0);
+    bytes.set(new Uint8Array(pcm.buffer), header.length);
+    const a = await decodeAudio(file(bytes));
+    assert.equal(a.sampleRate, 8000);
+    assert.deepEqual(a.channels, [Float32Array.of(1000 / 32768, 32767 / 32768, 0), Float32Array.of(-1000 / 32768, -1, 5 / 32768)]);
+    assert.equal(encodeWavHeader({ sampleRate: 8000, channels: 1, frames: 4 }).length, 58);
+    assert.throws(() => encodeWavHeader({ sampleRate: 8000, channels: 0, frames: 1 }), /channels must be a positive integer, got 0/);
   });
 
   it('reports info without decoding', async () => {

@@ -5,7 +5,7 @@
 import { Option, type Command } from 'commander';
 import { writeNpy } from '../core/npy.js';
 import { UsageError } from '../core/errors.js';
-import { audioInfo, loadMono, logMelFile, withInputFile, writeWav, type LogKind, type MelNorm, type MelScale } from '../audio/index.js';
+import { audioInfo, DEFAULT_AUDIO, loadMono, logMelFile, withInputFile, writeWav, type LogKind, type MelNorm, type MelScale } from '../audio/index.js';
 import { addGroup } from './group.js';
 import { floatArg, intArg } from './options.js';
 
@@ -45,11 +45,11 @@ export function registerAudio(program: Command): void {
     .description('log-mel spectrogram as a float32 .npy of shape (n_mels, frames); the input is downmixed and resampled first')
     .argument('[file]', 'audio file; - for stdin', '-')
     .requiredOption('--out <file.npy>', 'output .npy')
-    .option('--sample-rate <hz>', 'resample to this rate first', intArg(1), 22050)
-    .option('--n-fft <n>', 'FFT size', intArg(1), 2048)
+    .option('--sample-rate <hz>', 'resample to this rate first', intArg(1), DEFAULT_AUDIO.sampleRate)
+    .option('--n-fft <n>', 'FFT size', intArg(1), DEFAULT_AUDIO.nFft)
     .option('--win-length <n>', 'Hann window length (default: n-fft)', intArg(1))
-    .option('--hop-length <n>', 'samples between frames', intArg(1), 1024)
-    .option('--n-mels <n>', 'mel bins', intArg(1), 128)
+    .option('--hop-length <n>', 'samples between frames', intArg(1), DEFAULT_AUDIO.hopLength)
+    .option('--n-mels <n>', 'mel bins', intArg(1), DEFAULT_AUDIO.nMels)
     .option('--f-min <hz>', 'lowest filter frequency', floatArg(0), 0)
     .option('--f-max <hz>', 'highest filter frequency (default: sample-rate / 2)', floatArg(0))
     .addOption(new Option('--mel-scale <scale>', 'mel scale').choices(['htk', 'slaney']).default('htk'))

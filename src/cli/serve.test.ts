@@ -46,7 +46,7 @@ describe('leanml serve (CLI)', () => {
     assert.match(stderr, /serve: loaded vectors model 'sk'/);
     assert.match(stderr, /"url":"\/v1\/vectors\/sk\/nn","status":200/);
     assert.match(stderr, /"status":400/);
-    assert.match(stderr, /serve: SIGTERM, finishing in-flight requests\n[^]*serve: stopped/);
+    assert.match(stderr, /serve: SIGTERM, finishing in-flight requests\n[\s\S]*serve: stopped/);
   });
 
   it('bad usage exits 2 with a clear message', () => {

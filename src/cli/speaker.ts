@@ -6,11 +6,13 @@ import { Option, type Command } from 'commander';
 import { basename } from 'node:path';
 import { withInputFile } from '../audio/index.js';
 import { createProgress } from '../core/progress.js';
-import { detectSpeaker, formatDetection, loadSpeakerModel, trainSpeakerModel, writeReport, thresholdCandidates, type DetectFormat, type PresetName, type ThresholdMode } from '../speaker/index.js';
+import type { DetectFormat, PresetName, ThresholdMode } from '../speaker/index.js';
 import { addGroup } from './group.js';
 import { floatArg, intArg } from './options.js';
 
 const warn = (line: string): void => { process.stderr.write(`${line}\n`); };
+// on demand: speaker brings TensorFlow.js (optional), which the other commands do not load
+const loadSpeaker = () => import('../speaker/index.js');
 
 export function registerSpeaker(program: Command): void {
   const speaker = addGroup(program, 'speaker', 'find where one voice speaks in long recordings');
@@ -27,6 +29,7 @@ export function registerSpeaker(program: Command): void {
     .option('--ensemble <n>', 'nets trained with different seeds whose scores are averaged (default: the preset\'s; 1 = a single net)', intArg(1, 64))
     .addOption(new Option('--threshold-mode <mode>', 'threshold: fixed (0.7), or chosen on the held-out broadcast: eer-normal / eer (equal-error point of normal fits / empirical), max-f1, low-fa (default: the preset\'s)').choices(['fixed', 'eer-normal', 'eer', 'max-f1', 'low-fa']))
     .action(async (o: { target: string[]; others: string[]; out: string; preset: PresetName; steps?: number; seed?: number; ensemble?: number; thresholdMode?: ThresholdMode }) => {
+      const { trainSpeakerModel, thresholdCandidates } = await loadSpeaker();
       const model = await trainSpeakerModel(o.target, o.others, { preset: o.preset, steps: o.steps, seed: o.seed, ensemble: o.ensemble, thresholdMode: o.thresholdMode, progress: createProgress(), log: warn });
       model.save(o.out);
       const t = model.meta.training;
@@ -44,6 +47,7 @@ export function registerSpeaker(program: Command): void {
     .option('--threshold <x>', 'decision threshold (default: the model\'s, chosen on held-out data)', floatArg(-2, 2))
     .option('--report <out.html>', 'also write an HTML timeline report')
     .action(async (file: string, o: { model: string; format: DetectFormat; threshold?: number; report?: string }) => {
+      const { detectSpeaker, formatDetection, loadSpeakerModel, writeReport } = await loadSpeaker();
       const model = await loadSpeakerModel(o.model);
       try {
         await withInputFile(file, async (path) => {

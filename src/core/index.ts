@@ -1,12 +1,11 @@
 /**
  * @module
- * Shared foundations: errors, binary file reading, typed-array math, top-k, seeded RNG,
+ * Shared foundations: errors, binary file reading, half floats, top-k, seeded RNG,
  * `.npy` I/O and progress reporting.
  */
 export * from './errors.js';
 export * from './binary-reader.js';
 export * from './write-fully.js';
-export * from './math.js';
 export * from './half.js';
 export * from './top-k.js';
 export * from './rng.js';

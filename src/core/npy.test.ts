@@ -8,7 +8,7 @@ import { FormatError } from './errors.js';
 function npyWithHeader(dict: string, data: Float32Array | Float64Array): Buffer {
   const len = Math.ceil((10 + dict.length + 1) / 64) * 64 - 10;
   const pre = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, len & 0xff, len >> 8]);
-  return Buffer.concat([pre, Buffer.from(dict.padEnd(len - 1) + '\n', 'latin1'), Buffer.from(data.buffer)]);
+  return Buffer.concat([pre, Buffer.from(`${dict.padEnd(len - 1)}\n`, 'latin1'), Buffer.from(data.buffer)]);
 }
 
 describe('npy', () => {
@@ -26,7 +26,7 @@ describe('npy', () => {
   it('writes the header numpy writes (format 1.0, padded to 64 bytes)', () => {
     const bytes = encodeNpy(new Float32Array(6), [2, 3]);
     const header = Buffer.from(bytes.subarray(10, 128)).toString('latin1');
-    assert.equal(header, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }".padEnd(117) + '\n');
+    assert.equal(header, `${"{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }".padEnd(117)}\n`);
     assert.equal(new DataView(bytes.buffer).getUint16(8, true), 118);
     assert.equal(bytes.length, 128 + 24);
   });

@@ -35,7 +35,7 @@ export function encodeNpy(data: NpyData, shape: readonly number[]): Uint8Array {
   const v2 = header.length + 11 > 65535;
   const pre = v2 ? 12 : 10;
   const total = Math.ceil((pre + header.length + 1) / 64) * 64;
-  header = header + ' '.repeat(total - pre - header.length - 1) + '\n';
+  header = `${header}${' '.repeat(total - pre - header.length - 1)}\n`;
   const out = new Uint8Array(total + count * size);
   out.set(MAGIC, 0);
   out[6] = v2 ? 2 : 1;

@@ -4,6 +4,7 @@
  * it did. Steps are listed in `steps.ts`.
  */
 import { UsageError } from '../core/errors.js';
+import { MissingPackageError } from '../core/require-optional.js';
 import { DEMO_STEPS } from './steps.js';
 
 export interface DemoOptions {
@@ -29,7 +30,14 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     opts.log('');
     opts.log(`== ${i + 1}. ${step.title} ==`);
     const t0 = performance.now();
-    await step.run(opts.log);
+    try {
+      await step.run(opts.log);
+    } catch (err) {
+      // a step whose optional package is not installed is skipped, saying what to install
+      if (!(err instanceof MissingPackageError)) throw err;
+      opts.log(`   skipped: ${err.message}`);
+      continue;
+    }
     opts.log(`   (${((performance.now() - t0) / 1000).toFixed(2)} s)`);
   }
 }

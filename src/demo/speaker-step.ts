@@ -8,7 +8,6 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { detectSpeaker, frameMetrics, loadSpeakerModel, readRttm, writeReport } from '../speaker/index.js';
 import type { DemoStep } from './index.js';
 
 const DATA = fileURLToPath(new URL('../../data/speaker-demo/', import.meta.url));
@@ -17,6 +16,8 @@ export const speakerStep: DemoStep = {
   name: 'speaker',
   title: 'speaker: where does one voice speak in a broadcast? (bundled 30 s example)',
   async run(log) {
+    // imported here, not above: TensorFlow.js is optional, and the other steps run without it
+    const { detectSpeaker, frameMetrics, loadSpeakerModel, readRttm, writeReport } = await import('../speaker/index.js');
     const model = await loadSpeakerModel(join(DATA, 'model'));
     try {
       const t = model.meta.training;

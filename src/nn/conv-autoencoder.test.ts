@@ -5,7 +5,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { expectClose, F32_TOL } from '../../test/helpers/expect-close.js';
+import { expectClose } from '../../test/helpers/expect-close.js';
 import { Adam } from './adam.js';
 import { ConvAutoencoder } from './conv-autoencoder.js';
 import { maxPool1dWithIndices, maxUnpool1d } from './max-pool1d.js';

@@ -5,7 +5,7 @@
  * name and layout it maps to, so `stateDict()` / `loadStateDict()` / `save()` / `load()`
  * exchange weights with PyTorch's `state_dict` unchanged.
  */
-import { Rng } from '../core/rng.js';
+import type { Rng } from '../core/rng.js';
 import { ShapeError, UsageError } from '../core/errors.js';
 import { loadSafetensors, saveSafetensors, type NamedTensor, type StateDict } from './safetensors.js';
 import { tf } from './tf.js';

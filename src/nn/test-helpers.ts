@@ -26,7 +26,7 @@ export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
 }
 
 /** Runs `fn` and asserts it left no tensor behind (tensors it returns are disposed first). */
-export function expectNoLeak(what: string, fn: () => tf.TensorContainer | void): void {
+export function expectNoLeak(what: string, fn: () => tf.TensorContainer | undefined): void {
   const before = tf.memory().numTensors;
   const out = fn();
   if (out) tf.dispose(out);

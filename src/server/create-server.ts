@@ -68,7 +68,7 @@ export async function createServer(registry: ModelRegistry, opts: ServerOptions 
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', async (req) => {
     if (closing) throw new BusyError('server is shutting down');
     checkQueryEncoding(req.raw.url ?? '');
   });

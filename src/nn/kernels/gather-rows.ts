@@ -7,7 +7,7 @@
  *
  * Shapes: x (V, D...), indices (S...) int32 → out (S..., D...).
  */
-import { tf } from '../tf.js';
+import type { tf } from '../tf.js';
 import type { WasmBackendLike } from './wasm-backend.js';
 
 /** Wraps the backend's `GatherV2` kernel function with the row-copy fast path. */

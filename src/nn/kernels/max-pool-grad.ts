@@ -38,11 +38,11 @@ function maxPoolGrad(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBa
             for (let ix = x0; ix < x1; ix++) {
               const idx = ((b * h + iy) * w + ix) * c + ch;
               const v = x[idx]!;
-              // `>` keeps the first maximum; a NaN (v !== v) wins, as in the forward max.
-              if (v > best || at < 0 || v !== v) {
+              // `>` keeps the first maximum; a NaN wins, as in the forward max.
+              if (v > best || at < 0 || Number.isNaN(v)) {
                 best = v;
                 at = idx;
-                if (v !== v) break;
+                if (Number.isNaN(v)) break;
               }
             }
           }

@@ -6,7 +6,7 @@
  *
  * Shapes: x (S..., D...), segmentIds (S...) int32, out (numSegments, D...).
  */
-import { tf } from '../tf.js';
+import type { tf } from '../tf.js';
 import type { WasmBackendLike } from './wasm-backend.js';
 
 function unsortedSegmentSum(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
