@@ -361,7 +361,7 @@ export class LinePredictor implements LinePredictorLike {
       let h = FNV_OFFSET;
       let j = i;
       for (let n = 1; j < len && n <= maxn; n++) {
-        // one whole UTF-8 character: the lead byte, then continuation bytes
+        // one whole UTF-8 character: its first byte, then its continuation bytes
         let c = w[j++]!;
         h = Math.imul(h ^ (c >= 0x80 ? c | 0xffffff00 : c), FNV_PRIME);
         while (j < len && ((c = w[j]!) & 0xc0) === 0x80) {
