@@ -5,24 +5,18 @@
  * CLI's (`print-word-vectors`, `print-sentence-vectors`, `print-ngrams`, `nn`, `analogies`,
  * `predict-prob`) so scripts can switch; words are echoed as the raw bytes they came in.
  */
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { FormatError } from '../core/errors.js';
-import { inputName } from '../core/lines.js';
-import { createProgress } from '../core/progress.js';
-import {
-  openBin,
-  convertToStore,
-  DEFAULT_IVF,
-  formatScore,
-  formatVector,
-  openFastText,
-  splitLines,
-  splitWords,
-  type Neighbor,
-  type StoreDtype,
-  type VectorModel,
-} from '../fasttext/index.js';
+import { FormatError, UsageError } from '../core/errors.js';
+// Only what every command needs is imported up front: predict's start-up is part of its
+// throughput, so the progress bar (convert) and the converter load when used.
+import { formatScore, formatVector } from '../fasttext/format-line.js';
+import { DEFAULT_IVF } from '../fasttext/ivf-search.js';
+import { openFastText } from '../fasttext/open.js';
+import { PredictStream } from '../fasttext/predict-stream.js';
+import type { StoreDtype } from '../fasttext/store-format.js';
+import { splitLines, splitWords } from '../fasttext/tokens.js';
+import type { Neighbor, VectorModel } from '../fasttext/vector-model.js';
 import { addGroup } from './group.js';
 import { intArg, floatArg } from './options.js';
 
@@ -49,6 +43,11 @@ class ByteWriter {
   }
 }
 
+/** Writes to stdout, waiting when the pipe is full. */
+async function writeOut(bytes: Uint8Array): Promise<void> {
+  if (bytes.length > 0 && !process.stdout.write(bytes)) await new Promise<void>((r) => process.stdout.once('drain', r));
+}
+
 function readInput(path: string | undefined): Uint8Array {
   return new Uint8Array(readFileSync(path === undefined || path === '-' ? 0 : path));
 }
@@ -66,6 +65,20 @@ function withModel(path: string, opts: Common): VectorModel {
 function common(cmd: Command): Command {
   return cmd.option('-i, --input <file>', 'read queries from FILE instead of stdin').option('--load-all', 'read the whole model into memory first');
 }
+
+/** Defaults of the fasttext commands (the fastText CLI's, where it has the command). */
+export const DEFAULT_FASTTEXT_CLI = Object.freeze({
+  /** Neighbours per query (`fasttext nn`: 10). */
+  nnK: 10,
+  /** Answers per analogy (`fasttext analogies`: 10). */
+  analogiesK: 10,
+  /** Labels per line (`fasttext predict-prob`: 1). */
+  predictK: 1,
+  /** Minimum probability (`predict-prob`: 0.0). */
+  threshold: 0,
+  /** Store element type of `convert`. */
+  dtype: 'f32' as StoreDtype,
+});
 
 const BATCH = 256;
 
@@ -159,7 +172,7 @@ export function registerFasttext(program: Command): void {
   common(g.command('nn'))
     .description('nearest neighbours of each word on stdin: k lines "word score" per query (`fasttext nn` without the prompts)')
     .argument('<model>', '.bin, .ftz or vector store')
-    .option('-k, --k <n>', 'neighbours per query', intArg(1, 1_000_000), 10)
+    .option('-k, --k <n>', 'neighbours per query', intArg(1, 1_000_000), DEFAULT_FASTTEXT_CLI.nnK)
     .option('--nprobe <n>', `stores with an index: lists scanned per query (0 = exact search over every word)`, intArg(0, 1 << 20), DEFAULT_IVF.nprobe)
     .action(async (path: string, opts: Common & { k: number }) => {
       const m = withModel(path, opts);
@@ -176,13 +189,13 @@ export function registerFasttext(program: Command): void {
   common(g.command('analogies'))
     .description('for each "A B C" on stdin, the k words closest to A - B + C (`fasttext analogies` without the prompts)')
     .argument('<model>', '.bin, .ftz or vector store')
-    .option('-k, --k <n>', 'answers per query', intArg(1, 1_000_000), 10)
+    .option('-k, --k <n>', 'answers per query', intArg(1, 1_000_000), DEFAULT_FASTTEXT_CLI.analogiesK)
     .action(async (path: string, opts: Common & { k: number }) => {
       const m = withModel(path, opts);
       const w = new ByteWriter();
       try {
         const words = splitWords(readInput(opts.input));
-        if (words.length % 3 !== 0) throw new FormatError(`${inputName(opts.input)}: ${words.length} words is not a whole number of A B C triplets`);
+        if (words.length % 3 !== 0) throw new FormatError(`${opts.input === undefined || opts.input === '-' ? '<stdin>' : opts.input}: ${words.length} words is not a whole number of A B C triplets`);
         const triplets: [Uint8Array, Uint8Array, Uint8Array][] = [];
         for (let i = 0; i < words.length; i += 3) triplets.push([words[i]!, words[i + 1]!, words[i + 2]!]);
         for (let i = 0; i < triplets.length; i += BATCH) await printNeighbors(m.analogiesBatch(triplets.slice(i, i + BATCH), opts.k), w);
@@ -193,20 +206,23 @@ export function registerFasttext(program: Command): void {
     });
 
   common(g.command('predict'))
-    .description('the k most probable labels of each line, as `fasttext predict-prob`')
+    .description('the k most probable labels of each line, as `fasttext predict-prob` (streams: output follows input line by line)')
     .argument('<model>', 'supervised .bin, .ftz or vector store')
-    .option('-k, --k <n>', 'labels per line (-1: all)', intArg(-1, 1_000_000), 1)
-    .option('-t, --threshold <p>', 'minimum probability', floatArg(0, 1), 0)
+    .option('-k, --k <n>', 'labels per line (-1: all)', intArg(-1, 1_000_000), DEFAULT_FASTTEXT_CLI.predictK)
+    .option('-t, --threshold <p>', 'minimum probability', floatArg(0, 1), DEFAULT_FASTTEXT_CLI.threshold)
     .action(async (path: string, opts: Common & { k: number; threshold: number }) => {
+      if (opts.k === 0) throw new UsageError('predict: --k must be 1 or higher, or -1 for all labels');
       const m = withModel(path, opts);
-      const w = new ByteWriter();
+      // a reader that stops early (`| head`) ends the run quietly, as it does the C++ CLI
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+        process.exit(0);
+      });
       try {
-        for (const { line, ended } of splitLines(readInput(opts.input))) {
-          const preds = m.predict(line, opts.k, opts.threshold, { eos: ended });
-          w.text(`${preds.map((p) => `${p.label} ${formatScore(p.prob)}`).join(' ')}\n`);
-          await w.flush();
-        }
-        await w.flush(true);
+        const stream = new PredictStream(m.linePredictor(), { k: opts.k, threshold: opts.threshold });
+        const input = opts.input === undefined || opts.input === '-' ? process.stdin : createReadStream(opts.input, { highWaterMark: 1 << 16 });
+        for await (const chunk of input) await writeOut((stream.push(chunk as Uint8Array)));
+        await writeOut(stream.end());
       } finally {
         m.close();
       }
@@ -216,10 +232,11 @@ export function registerFasttext(program: Command): void {
     .description('write a compact vector store (normalised word matrix + n-gram matrix) usable wherever a model is')
     .argument('<model>', '.bin or .ftz')
     .requiredOption('-o, --out <store>', 'output path')
-    .option('--dtype <type>', 'f32, f16 or int8 (per-row scale)', 'f32')
+    .option('--dtype <type>', 'f32, f16 or int8 (per-row scale)', DEFAULT_FASTTEXT_CLI.dtype)
     .option('--index <kind>', 'ivf: add an inverted-file index (k-means lists) so that nn reads only the nearest lists; none', 'none')
     .option('--lists <n>', 'index lists (default: about the square root of the number of words)', intArg(1, 1 << 20))
-    .action((path: string, opts: { out: string; dtype: StoreDtype; index: 'ivf' | 'none'; lists?: number }) => {
+    .action(async (path: string, opts: { out: string; dtype: StoreDtype; index: 'ivf' | 'none'; lists?: number }) => {
+      const [{ openBin }, { convertToStore }, { createProgress }] = await Promise.all([import('../fasttext/open.js'), import('../fasttext/convert.js'), import('../core/progress.js')]);
       const m = openBin(path);
       const bar = createProgress();
       let phase = '';

@@ -9,6 +9,7 @@ import type { FastTextArgs } from './args.js';
 import type { Dictionary } from './dictionary.js';
 import { toBytes } from './dictionary.js';
 import { normF32, type RowMatrix } from './matrix.js';
+import { LinePredictor } from './line-predictor.js';
 import { Predictor } from './predict.js';
 import { type ParsedModel, readModel, type ReadModelOptions } from './read-model.js';
 import { VectorModel, type NgramVector } from './vector-model.js';
@@ -27,6 +28,7 @@ export class BinModel extends VectorModel {
   private parsed: ParsedModel;
   private words: WordMatrix | null = null;
   private pred: Predictor | null = null;
+  private fast: LinePredictor | null = null;
   private rowsScratch: number[] = [];
 
   private constructor(parsed: ParsedModel) {
@@ -128,6 +130,11 @@ export class BinModel extends VectorModel {
       this.pred = new Predictor(this.args.loss, this.parsed.loadOutput(), counts);
     }
     return this.pred;
+  }
+
+  /** The allocation-free predictor of `.bin` / `.ftz` models (built on first use). */
+  override linePredictor(): LinePredictor {
+    return (this.fast ??= new LinePredictor({ args: this.args, dict: this.dict, input: this.input, output: this.parsed.loadOutput(), path: this.path }));
   }
 
   /** The output matrix (labels for supervised models), read on first use. */

@@ -103,20 +103,21 @@ export class Dictionary {
 
   /** Id of `word`, or -1. Duplicate entries resolve to the last one, as the C++ table does. */
   id(word: Uint8Array, hash = fnv1a32(word)): number {
+    return this.idAt(word, 0, word.length, hash);
+  }
+
+  /** Id of the word `bytes[start, end)` whose FNV-1a hash is `hash`, or -1 (no copy of the word is made). */
+  idAt(bytes: Uint8Array, start: number, end: number, hash: number): number {
     const { table, mask, blob, starts } = this;
+    const len = end - start;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const id = table[slot]!;
       if (id < 0) return -1;
       const s = starts[id]!;
-      if (starts[id + 1]! - s !== word.length) continue;
-      let same = true;
-      for (let k = 0; k < word.length; k++) {
-        if (blob[s + k] !== word[k]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return id;
+      if (starts[id + 1]! - s !== len) continue;
+      let k = 0;
+      while (k < len && blob[s + k] === bytes[start + k]) k++;
+      if (k === len) return id;
     }
   }
 
@@ -292,16 +293,30 @@ export function readDictionary(file: ByteSource, offset: number): { parts: Dicti
   if (pruneSize > 0) {
     const raw = file.read(pos, pruneSize * 8);
     const rv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    const order = new Map<number, number>();
-    for (let i = 0; i < pruneSize; i++) order.set(rv.getInt32(i * 8, true), rv.getInt32(i * 8 + 4, true)); // later pairs win, as pruneidx_[first] = second
-    const keys = [...order.keys()].sort((a, b) => a - b);
-    keys.forEach((k, i) => {
-      pruneKeys[i] = k;
-      pruneValues[i] = order.get(k)!;
-    });
+    // sort (key, position) pairs packed in one float64 (0 <= key < 2^31, position < 2^22: below
+    // 2^53); of equal keys the last pair wins, as `pruneidx_[first] = second` does
+    const order = new Float64Array(pruneSize);
+    let packed = pruneSize <= 1 << 22;
+    for (let i = 0; packed && i < pruneSize; i++) packed = rv.getInt32(i * 8, true) >= 0;
+    for (let i = 0; i < pruneSize; i++) order[i] = packed ? rv.getInt32(i * 8, true) * 2 ** 22 + i : i;
+    if (packed) order.sort();
+    else {
+      const keyOf = (i: number) => rv.getInt32(i * 8, true);
+      const idx = Array.from({ length: pruneSize }, (_, i) => i).sort((a, b) => keyOf(a) - keyOf(b) || a - b);
+      idx.forEach((v, i) => (order[i] = v));
+    }
+    let n = 0;
+    for (let j = 0; j < pruneSize; j++) {
+      const i = packed ? order[j]! % 2 ** 22 : order[j]!;
+      const key = rv.getInt32(i * 8, true);
+      if (n > 0 && pruneKeys[n - 1] === key) n--; // a later pair for the same key replaces the earlier
+      pruneKeys[n] = key;
+      pruneValues[n] = rv.getInt32(i * 8 + 4, true);
+      n++;
+    }
     pos += pruneSize * 8;
     return {
-      parts: { nwords, nlabels, ntokens, blob: blob.slice(0, blobLen), starts, counts, pruneSize, pruneKeys: pruneKeys.subarray(0, keys.length), pruneValues: pruneValues.subarray(0, keys.length) },
+      parts: { nwords, nlabels, ntokens, blob: blob.slice(0, blobLen), starts, counts, pruneSize, pruneKeys: pruneKeys.subarray(0, n), pruneValues: pruneValues.subarray(0, n) },
       end: pos,
     };
   }

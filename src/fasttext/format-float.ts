@@ -39,6 +39,10 @@ function roundedDigits(a: number, p: number): { mant: string; exp: number } {
   let [m, ex] = e.split('e') as [string, string];
   let mant = m.replace('.', '');
   let exp = Number(ex);
+  // Only a value whose digits after the kept ones are (close to) exactly 5 can be a tie: the
+  // exact expansion below is needed for those alone.
+  const scaled = a * 10 ** (p - 1 - exp);
+  if (Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-6) return { mant, exp };
   // An exact tie (the exact value ends in 5 right after the kept digits) must go to even.
   const exact = a.toExponential(Math.min(100, p + 60));
   const [em, eex] = exact.split('e') as [string, string];
@@ -55,4 +59,63 @@ function roundedDigits(a: number, p: number): { mant: string; exp: number } {
     }
   }
   return { mant, exp };
+}
+
+const digitScratch = new Uint8Array(32);
+
+/**
+ * `formatG(x, precision)` written as ASCII into `out` at `pos` (the caller leaves room for 24
+ * bytes); returns the position after it. Builds no string but `toExponential`'s, for output loops.
+ */
+export function writeG(x: number, precision: number, out: Uint8Array, pos: number): number {
+  if (!Number.isFinite(x) || x === 0 || precision > 30) return writeAscii(formatG(x, precision), out, pos);
+  let a = x;
+  if (x < 0) {
+    out[pos++] = 45; // '-'
+    a = -x;
+  }
+  const e = a.toExponential(precision - 1); // d.ddddde±x
+  const ePos = e.indexOf('e');
+  let exp = 0;
+  for (let i = ePos + 2; i < e.length; i++) exp = exp * 10 + e.charCodeAt(i) - 48;
+  if (e.charCodeAt(ePos + 1) === 45) exp = -exp;
+  const scaled = a * 10 ** (precision - 1 - exp);
+  if (Math.abs(scaled - Math.floor(scaled) - 0.5) <= 1e-6) return writeAscii(formatG(a, precision), out, pos); // maybe a tie
+  const d = digitScratch;
+  let nd = 0;
+  for (let i = 0; i < ePos; i++) {
+    const c = e.charCodeAt(i);
+    if (c !== 46) d[nd++] = c;
+  }
+  while (nd > 1 && d[nd - 1] === 48) nd--; // trailing zeros go
+  if (exp < -4 || exp >= precision) {
+    out[pos++] = d[0]!;
+    if (nd > 1) {
+      out[pos++] = 46;
+      for (let i = 1; i < nd; i++) out[pos++] = d[i]!;
+    }
+    out[pos++] = 101; // 'e'
+    out[pos++] = exp < 0 ? 45 : 43;
+    const ae = Math.abs(exp);
+    if (ae >= 100) out[pos++] = 48 + Math.floor(ae / 100);
+    out[pos++] = 48 + (Math.floor(ae / 10) % 10);
+    out[pos++] = 48 + (ae % 10);
+  } else if (exp >= 0) {
+    for (let i = 0; i <= exp; i++) out[pos++] = i < nd ? d[i]! : 48;
+    if (nd > exp + 1) {
+      out[pos++] = 46;
+      for (let i = exp + 1; i < nd; i++) out[pos++] = d[i]!;
+    }
+  } else {
+    out[pos++] = 48;
+    out[pos++] = 46;
+    for (let i = 0; i < -exp - 1; i++) out[pos++] = 48;
+    for (let i = 0; i < nd; i++) out[pos++] = d[i]!;
+  }
+  return pos;
+}
+
+function writeAscii(s: string, out: Uint8Array, pos: number): number {
+  for (let i = 0; i < s.length; i++) out[pos++] = s.charCodeAt(i);
+  return pos;
 }

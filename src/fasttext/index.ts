@@ -20,3 +20,6 @@ export { convertToStore, type ConvertOptions } from './convert.js';
 export { type StoreDtype, type StoreHeader } from './store-format.js';
 export { formatVector, formatScore } from './format-line.js';
 export { splitWords, splitLines } from './tokens.js';
+export { PredictStream, type PredictStreamOptions } from './predict-stream.js';
+export { LinePredictor, type LinePredictorLike } from './line-predictor.js';
+export { expf } from './expf.js';

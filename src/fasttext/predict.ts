@@ -8,6 +8,7 @@
  */
 import type { LossName } from './args.js';
 import type { RowMatrix } from './matrix.js';
+import { expf } from './expf.js';
 import { StdHeap } from './std-heap.js';
 
 /** One predicted label index and its probability as the CLI prints it. */
@@ -24,7 +25,7 @@ const SIGMOID_TABLE = (() => {
   const t = new Float32Array(SIGMOID_TABLE_SIZE + 1);
   for (let i = 0; i <= SIGMOID_TABLE_SIZE; i++) {
     const x = fr(fr((i * 2 * MAX_SIGMOID) / SIGMOID_TABLE_SIZE) - MAX_SIGMOID);
-    t[i] = 1 / (1 + fr(Math.exp(-x)));
+    t[i] = 1 / (1 + expf(-x));
   }
   return t;
 })();
@@ -79,7 +80,7 @@ class KBest extends StdHeap {
     return this.front;
   }
   labels(): LabelScore[] {
-    return this.sorted().map((it) => ({ index: it.id, prob: fr(Math.exp(it.score)) }));
+    return this.sorted().map((it) => ({ index: it.id, prob: expf(it.score) }));
   }
 }
 
@@ -106,7 +107,7 @@ export class Predictor {
       for (let i = 0; i < osz; i++) max = Math.max(out[i]!, max);
       let z = 0;
       for (let i = 0; i < osz; i++) {
-        out[i] = Math.exp(fr(out[i]! - max));
+        out[i] = Math.exp(fr(out[i]! - max)); // double exp here (the C++ calls ::exp), expf elsewhere
         z = fr(z + out[i]!);
       }
       for (let i = 0; i < osz; i++) out[i] = out[i]! / z;
@@ -131,7 +132,7 @@ export class Predictor {
       return;
     }
     let f = this.output.dotRow(hidden, node - this.output.rows);
-    f = fr(1 / fr(1 + fr(Math.exp(-f))));
+    f = fr(1 / fr(1 + expf(-f)));
     this.dfs(heap, threshold, t.left, fr(score + stdLog(1 - f)), hidden);
     this.dfs(heap, threshold, t.right, fr(score + stdLog(f)), hidden);
   }

@@ -87,10 +87,28 @@ export class StdHeap {
 
   /** `sort_heap`: the kept items, highest score first, in the C++'s order among equals. */
   sorted(): { id: number; score: number }[] {
+    const n = this.sortInPlace();
+    return Array.from({ length: n }, (_, i) => ({ id: this.ids[i]!, score: this.scores[i]! }));
+  }
+
+  /**
+   * `sort_heap` without allocating: returns how many items were kept; `idAt(i)` and `scoreAt(i)`
+   * read them, best first, until the next `push`. The heap is empty afterwards.
+   */
+  sortInPlace(): number {
     const n = this.n;
     for (let last = n; last > 1; last--) this.popTo(last - 1);
-    const out = Array.from({ length: n }, (_, i) => ({ id: this.ids[i]!, score: this.scores[i]! }));
     this.n = 0;
-    return out;
+    return n;
+  }
+
+  /** Id of the i-th best item after `sortInPlace`. */
+  idAt(i: number): number {
+    return this.ids[i]!;
+  }
+
+  /** Score of the i-th best item after `sortInPlace`. */
+  scoreAt(i: number): number {
+    return this.scores[i]!;
   }
 }

@@ -10,6 +10,7 @@ import type { FastTextArgs } from './args.js';
 import { type Dictionary, EOS, toBytes } from './dictionary.js';
 import { fnv1a32, wordNgramBuckets } from './hash.js';
 import { normF32 } from './matrix.js';
+import type { LinePredictorLike } from './line-predictor.js';
 import type { Predictor } from './predict.js';
 import { splitWords } from './tokens.js';
 import { decodeRow, searchBatch, type WordMatrix } from './word-search.js';
@@ -147,7 +148,7 @@ export abstract class VectorModel {
   }
 
   /** Adds the rows of a line as `Dictionary::getLine` + `addWordNgrams`; returns how many rows. */
-  private addLineRows(out: Float32Array, bytes: Uint8Array, eos: boolean): number {
+  protected addLineRows(out: Float32Array, bytes: Uint8Array, eos: boolean): number {
     const tokens = splitWords(bytes, true);
     if (eos) tokens.push(EOS_BYTES);
     const hashes: number[] = [];
@@ -192,8 +193,9 @@ export abstract class VectorModel {
   }
 
   /**
-   * Words closest to `b - a + c`... in fastText's convention the query is `A - B + C` with each
-   * vector unit-normalised; the three query words are excluded (`fasttext analogies`).
+   * The `k` words closest to `a - b + c` (each of the three vectors unit-normalised first), the
+   * three query words excluded: `fasttext analogies`, whose triplet "A B C" means A - B + C
+   * (`FastText::getAnalogies` adds A, subtracts B, adds C). "berlin germany france" asks for paris.
    */
   analogies(a: string | Uint8Array, b: string | Uint8Array, c: string | Uint8Array, k = 10): Neighbor[] {
     return this.analogiesBatch([[a, b, c]], k)[0]!;
@@ -248,19 +250,78 @@ export abstract class VectorModel {
   /**
    * The `k` most probable labels of a line with probability >= `threshold`, best first,
    * probabilities as `fasttext predict-prob` prints them. `k = -1` means all labels.
+   * @example
+   * const m = openFastText('lid.176.ftz');
+   * m.predict('Der schnelle braune Fuchs', 2); // [{ label: '__label__de', prob: 0.99... }, ...]
    */
   predict(text: string | Uint8Array, k = 1, threshold = 0, opts: { eos?: boolean } = {}): Prediction[] {
+    return this.predictBatch([text], k, threshold, opts)[0]!;
+  }
+
+  /**
+   * `predict` for many lines: one result list per text, in order. Lines are predicted one
+   * after another with reused buffers (no per-line state is allocated but the results).
+   */
+  predictBatch(texts: readonly (string | Uint8Array)[], k = 1, threshold = 0, opts: { eos?: boolean } = {}): Prediction[][] {
+    const p = this.linePredictor();
+    const kk = checkPredictK(k, this.nlabels);
+    const eos = opts.eos ?? true;
+    const labels = this.labelStrings();
+    const out: Prediction[][] = new Array(texts.length);
+    for (let t = 0; t < texts.length; t++) {
+      const bytes = encodeScratch(texts[t]!);
+      const n = p.predictLine(bytes, 0, bytes.length, eos, kk, threshold);
+      const r: Prediction[] = new Array(n);
+      for (let i = 0; i < n; i++) r[i] = { label: labels[p.labelIds[i]!]!, prob: p.probs[i]! };
+      out[t] = r;
+    }
+    return out;
+  }
+
+  /** The labels as strings, decoded once. */
+  private labelStrings(): string[] {
+    return (this.labelCache ??= this.labels());
+  }
+  private labelCache: string[] | undefined;
+
+  /**
+   * The line predictor `predict`, `predictBatch` and the CLI's streaming predict run on
+   * (supervised models only). `.bin` / `.ftz` models give the allocation-free one; this
+   * default goes through the subclass's rows and `Predictor`.
+   */
+  linePredictor(): LinePredictorLike {
     if (!this.isSupervised) throw new UsageError(`${this.path}: predict needs a supervised model, but this one is ${this.args.model}`);
-    if (k === -1) k = this.nlabels;
-    if (!Number.isInteger(k) || k <= 0) throw new UsageError(`predict: k must be 1 or higher (or -1 for all), got ${k}`);
+    const model = this;
     const hidden = new Float32Array(this.dim);
-    const n = this.addLineRows(hidden, toBytes(text), opts.eos ?? true);
-    if (n === 0) return [];
-    const a = Math.fround(1 / n);
-    for (let j = 0; j < hidden.length; j++) hidden[j] = Math.fround(hidden[j]! * a);
-    return this.predictor()
-      .predict(hidden, k, Math.fround(threshold))
-      .map((p) => ({ label: this.dict.label(p.index), prob: p.prob }));
+    const dict = this.dict;
+    const result = { labelIds: new Int32Array(1), probs: new Float64Array(1) };
+    return {
+      nlabels: this.nlabels,
+      get labelIds() {
+        return result.labelIds;
+      },
+      get probs() {
+        return result.probs;
+      },
+      labelBytes: (i) => dict.entryBytes(dict.nwords + i),
+      predictLine(bytes, start, end, eos, k, threshold) {
+        hidden.fill(0);
+        const n = model.addLineRows(hidden, bytes.subarray(start, end), eos);
+        if (n === 0) return 0;
+        const a = Math.fround(1 / n);
+        for (let j = 0; j < hidden.length; j++) hidden[j] = Math.fround(hidden[j]! * a);
+        const preds = model.predictor().predict(hidden, k === -1 ? model.nlabels : k, Math.fround(threshold));
+        if (result.labelIds.length < preds.length) {
+          result.labelIds = new Int32Array(preds.length);
+          result.probs = new Float64Array(preds.length);
+        }
+        preds.forEach((p, i) => {
+          result.labelIds[i] = p.index;
+          result.probs[i] = p.prob;
+        });
+        return preds.length;
+      },
+    };
   }
 
   /** Header fields and sizes, for `leanml fasttext info`. */
@@ -281,6 +342,24 @@ export abstract class VectorModel {
     const id = this.dict.id(toBytes(word));
     return id >= 0 && id < this.nwords;
   }
+}
+
+/** Checks predict's k (-1 means all labels) and resolves it. */
+export function checkPredictK(k: number, nlabels: number): number {
+  if (k === -1) return Math.max(nlabels, 1);
+  if (!Number.isInteger(k) || k <= 0) throw new UsageError(`predict: k must be 1 or higher (or -1 for all), got ${k}`);
+  return k;
+}
+
+const scratchEncoder = new TextEncoder();
+let scratch = new Uint8Array(4096);
+
+/** A text as UTF-8 bytes in a shared scratch buffer (valid until the next call); bytes pass through. */
+function encodeScratch(text: string | Uint8Array): Uint8Array {
+  if (typeof text !== 'string') return text;
+  if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3 + 1024);
+  const { written } = scratchEncoder.encodeInto(text, scratch);
+  return scratch.subarray(0, written);
 }
 
 function checkK(k: number): void {

@@ -33,18 +33,22 @@ export const RESIDUAL_STEPS = 14;
 /** Candidates per wanted neighbour that the int8 stage passes on to rescoring. */
 export const SHORTLIST_FACTOR = 8;
 
-const F16 = (() => {
-  const t = new Float32Array(65536);
-  for (let h = 0; h < 65536; h++) t[h] = halfToFloat(h);
-  return t;
-})();
+// built on first use: importing this module (every model open does) should not cost 65,536 conversions
+let f16Table: Float32Array | null = null;
+function f16(): Float32Array {
+  if (!f16Table) {
+    f16Table = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) f16Table[h] = halfToFloat(h);
+  }
+  return f16Table;
+}
 
 /** Row `i` of `m` as float32 into `out` (int8 rows with their residual when `m` has one). */
 export function decodeRow(m: WordMatrix, i: number, out: Float32Array): Float32Array {
   const D = m.dim, o = i * D;
   if (m.dtype === 'f32') out.set((m.data as Float32Array).subarray(o, o + D));
   else if (m.dtype === 'f16') {
-    const d = m.data as Uint16Array;
+    const d = m.data as Uint16Array, F16 = f16();
     for (let j = 0; j < D; j++) out[j] = F16[d[o + j]!]!;
   } else {
     const d = m.data as Int8Array, s = m.scales![i]!;
