@@ -13,7 +13,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BenchResult, haveTool, timeCommand } from './result.js';
 import { builtCli, DATA, generatedModel, option, trainedModel } from './fasttext-models.js';
-import { BinModel } from '../src/fasttext/bin-model.js';
+import { openBin } from '../src/fasttext/open.js';
 import { convertToStore } from '../src/fasttext/convert.js';
 import { Rng } from '../src/core/rng.js';
 
@@ -54,7 +54,7 @@ export async function run(args: string[]): Promise<BenchResult> {
   const stores: Record<string, string> = {};
   let words: string[] = [];
   {
-    const bin = BinModel.open(model);
+    const bin = openBin(model);
     const rng = new Rng(11);
     words = Array.from({ length: nq }, () => bin.word(rng.int(bin.nwords)));
     for (const dtype of ['f32', 'int8'] as const) {

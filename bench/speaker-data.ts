@@ -5,7 +5,7 @@
  * broadcast under a tonal music-like bed ~16 dB below the speech, and a channel-mismatched copy
  * with hiss above the speech band. Deterministic given the seed (the TTS engines are).
  *
- * Usage: node --import tsx bench/speaker-data.ts [--out bench/data/speaker] [--seed 1] [--demo DIR] [--demo-model DIR]
+ * Usage: node --import tsx bench/speaker-data.ts [--out bench/data/speaker] [--seed 1] [--sets dev,xlang] [--demo DIR] [--demo-model DIR]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,6 +41,12 @@ export interface SetSpec {
   trainOthers: Voice[];
   /** Non-target voices of the broadcast; those not in `trainOthers` are unseen in training. */
   broadcastOthers: Voice[];
+  /**
+   * The target's voice variant in another espeak-ng language (same pitch and formants, another
+   * language's phoneme rules and prosody reading the same words): half of the target's turns of
+   * the cross-language broadcast. A stand-in for one person speaking two languages.
+   */
+  targetOtherLanguage?: Voice;
 }
 
 const DEV_ESPEAK = [espeak('en-us+m1', 45, 165), espeak('en-gb+f2', 55, 155), espeak('en-gb-scotland+m3', 40, 170), espeak('en-029+f4', 60, 160), espeak('en-us+m4', 35, 150)];
@@ -84,6 +90,10 @@ const EVAL4_ESPEAK = [
   espeak('en-gb-scotland+sandro', 48, 160), espeak('en-us-nyc+antonio', 50, 165), espeak('en-us+Marco', 44, 155), espeak('en-gb+Nguyen', 50, 150),
 ];
 
+/** `xlang`: a development set for identity across languages (English target, French copy). */
+const XLANG_TARGET = espeak('en-us+f3', 52, 160);
+const XLANG_OTHERS = [espeak('en-us+m1', 45, 165), espeak('en-gb+f2', 55, 155), espeak('fr+m4', 40, 160), espeak('en-029+f4', 60, 160), espeak('fr+f5', 58, 160)];
+
 export const SETS: SetSpec[] = [
   { name: 'dev', target: flite('kal16'), trainOthers: [flite('rms'), DEV_ESPEAK[0]!, DEV_ESPEAK[1]!, DEV_ESPEAK[2]!], broadcastOthers: [flite('rms'), DEV_ESPEAK[0]!, DEV_ESPEAK[3]!, DEV_ESPEAK[4]!] },
   {
@@ -115,6 +125,13 @@ export const SETS: SetSpec[] = [
     target: EVAL4_TARGET,
     trainOthers: EVAL4_ESPEAK.slice(0, 4),
     broadcastOthers: [EVAL4_ESPEAK[0]!, EVAL4_ESPEAK[1]!, ...EVAL4_ESPEAK.slice(4)],
+  },
+  {
+    name: 'xlang',
+    target: XLANG_TARGET,
+    targetOtherLanguage: espeak('fr+f3', 52, 160),
+    trainOthers: [XLANG_OTHERS[0]!, XLANG_OTHERS[1]!, XLANG_OTHERS[2]!],
+    broadcastOthers: [XLANG_OTHERS[0]!, XLANG_OTHERS[2]!, XLANG_OTHERS[3]!, XLANG_OTHERS[4]!, flite('awb')],
   },
 ];
 
@@ -156,7 +173,7 @@ export function synthesize(voice: Voice, text: string, work: string): Float32Arr
 }
 
 /** Drops leading/trailing stretches whose 10 ms RMS is 40 dB below the clip's peak RMS. */
-function trimSilence(x: Float32Array): Float32Array {
+export function trimSilence(x: Float32Array): Float32Array {
   const win = Math.round(SR * 0.01);
   const n = Math.floor(x.length / win);
   const rms = new Float64Array(n);
@@ -175,7 +192,7 @@ function trimSilence(x: Float32Array): Float32Array {
 }
 
 /** RMS of the non-silent part (10 ms windows above -50 dB of peak), as a speech level. */
-function activeRms(x: Float32Array): number {
+export function activeRms(x: Float32Array): number {
   const win = Math.round(SR * 0.01);
   let s = 0;
   let c = 0;
@@ -189,14 +206,14 @@ function activeRms(x: Float32Array): number {
   return c > 0 ? Math.sqrt(s / c) : 0;
 }
 
-function scaleTo(x: Float32Array, rms: number): Float32Array {
+export function scaleTo(x: Float32Array, rms: number): Float32Array {
   const r = activeRms(x);
   if (r > 0) for (let i = 0; i < x.length; i++) x[i]! *= rms / r;
   return x;
 }
 
 /** Speech level of every clip: -23 dBFS RMS (per-turn jitter of ±3 dB on top). */
-const SPEECH_RMS = 0.07;
+export const SPEECH_RMS = 0.07;
 
 /** Room tone: lowpassed white noise around -55 dBFS. */
 export function roomTone(n: number, rng: Rng, rms = 0.0018): Float32Array {
@@ -268,7 +285,7 @@ export function writeWav16(path: string, x: Float32Array, sr = SR): void {
   writeFileSync(path, buf);
 }
 
-function add(dst: Float32Array, src: Float32Array, at = 0, gain = 1): void {
+export function add(dst: Float32Array, src: Float32Array, at = 0, gain = 1): void {
   const n = Math.min(src.length, dst.length - at);
   for (let i = 0; i < n; i++) dst[at + i]! += gain * src[i]!;
 }
@@ -311,7 +328,7 @@ function writeTrainingClips(dir: string, voice: Voice, seconds: number, rng: Rng
   }
 }
 
-interface BroadcastOptions { seconds: number; targetShare: number; musicBreaks: boolean; maxSentences?: number }
+interface BroadcastOptions { seconds: number; targetShare: number; musicBreaks: boolean; maxSentences?: number; /** Half of the target's turns spoken by this voice (truth: still the target). */ cross?: Voice }
 
 /** Builds the clean broadcast (room tone, silences, a few music-only breaks) and its truth. */
 function broadcast(spec: SetSpec, rng: Rng, work: string, opts: BroadcastOptions): { speech: Float32Array; music: Float32Array; turns: TruthTurn[] } {
@@ -333,7 +350,7 @@ function broadcast(spec: SetSpec, rng: Rng, work: string, opts: BroadcastOptions
     }
     let voice = rng.next() < opts.targetShare ? spec.target : spec.broadcastOthers[rng.int(spec.broadcastOthers.length)]!;
     if (voice.id === last) voice = voice === spec.target ? spec.broadcastOthers[rng.int(spec.broadcastOthers.length)]! : spec.target;
-    const x = turn(voice, rng, work, opts.maxSentences);
+    const x = turn(voice === spec.target && opts.cross && rng.next() < 0.5 ? opts.cross : voice, rng, work, opts.maxSentences);
     const at = Math.round(t * SR);
     if (at + x.length >= n) { if (opts.maxSentences === 1) { t += 0.5; if (t > opts.seconds - 4) break; continue; } break; }
     add(speech, x, at);
@@ -367,13 +384,24 @@ export function generateSet(root: string, spec: SetSpec, seed: number, opts: { b
     add(chan, hiss(chan.length, rng, SPEECH_RMS * 10 ** (-12 / 20)));
     writeWav16(join(dir, 'broadcast-channel.wav'), chan);
     writeFileSync(join(dir, 'broadcast.rttm'), truthRttm('broadcast', turns));
+    const files: Record<string, string | { audio: string; truth: string }> = { clean: 'broadcast.wav', bed: 'broadcast-bed.wav', channel: 'broadcast-channel.wav', truth: 'broadcast.rttm' };
+    if (spec.targetOtherLanguage) {
+      const c = broadcast(spec, rng, work, { seconds, targetShare: 0.35, musicBreaks: true, cross: spec.targetOtherLanguage });
+      const x = roomTone(c.speech.length, rng);
+      add(x, c.speech);
+      add(x, c.music);
+      writeWav16(join(dir, 'broadcast-cross.wav'), x);
+      writeFileSync(join(dir, 'broadcast-cross.rttm'), truthRttm('broadcast-cross', c.turns));
+      files['cross'] = { audio: 'broadcast-cross.wav', truth: 'broadcast-cross.rttm' };
+    }
     const seen = new Set(spec.trainOthers.map((v) => v.id));
     writeFileSync(join(dir, 'meta.json'), `${JSON.stringify({
       seed, sampleRate: SR, seconds, target: spec.target.id,
       trainOthers: spec.trainOthers.map((v) => v.id),
       broadcastOthers: spec.broadcastOthers.map((v) => ({ id: v.id, seenInTraining: seen.has(v.id) })),
       targetSeconds: turns.filter((t) => t.speaker === 'target').reduce((s, t) => s + t.end - t.start, 0),
-      files: { clean: 'broadcast.wav', bed: 'broadcast-bed.wav', channel: 'broadcast-channel.wav', truth: 'broadcast.rttm' },
+      targetOtherLanguage: spec.targetOtherLanguage?.id ?? null,
+      files,
     }, null, 2)}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -420,8 +448,9 @@ export function generateDemo(dir: string, seed = 7): void {
 }
 
 /** Generates every set under `root` unless already there (a `meta.json` marks a finished set). */
-export function ensureSpeakerData(root: string, seed = 1): void {
+export function ensureSpeakerData(root: string, seed = 1, names?: string[]): void {
   for (const [i, spec] of SETS.entries()) {
+    if (names && !names.includes(spec.name)) continue;
     if (existsSync(join(root, spec.name, 'meta.json'))) continue;
     process.stderr.write(`speaker-data: generating ${spec.name} set under ${root}\n`);
     generateSet(root, spec, seed * 1000 + i);
@@ -445,5 +474,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     model.save(join(dir, 'model'));
     process.stderr.write(`speaker-data: demo model in ${join(dir, 'model')} (threshold ${model.meta.threshold.toFixed(3)})\n`);
   } else if (args.includes('--demo')) generateDemo(opt('--demo', 'data/speaker-demo'));
-  else ensureSpeakerData(opt('--out', 'bench/data/speaker'), Number(opt('--seed', '1')));
+  else ensureSpeakerData(opt('--out', 'bench/data/speaker'), Number(opt('--seed', '1')), args.includes('--sets') ? opt('--sets', '').split(',') : undefined);
 }

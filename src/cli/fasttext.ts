@@ -11,8 +11,9 @@ import { FormatError } from '../core/errors.js';
 import { inputName } from '../core/lines.js';
 import { createProgress } from '../core/progress.js';
 import {
-  BinModel,
+  openBin,
   convertToStore,
+  DEFAULT_IVF,
   formatScore,
   formatVector,
   openFastText,
@@ -55,10 +56,11 @@ function readInput(path: string | undefined): Uint8Array {
 interface Common {
   input?: string;
   loadAll?: boolean;
+  nprobe?: number;
 }
 
 function withModel(path: string, opts: Common): VectorModel {
-  return openFastText(path, { loadAll: opts.loadAll });
+  return openFastText(path, { loadAll: opts.loadAll, nprobe: opts.nprobe });
 }
 
 function common(cmd: Command): Command {
@@ -158,6 +160,7 @@ export function registerFasttext(program: Command): void {
     .description('nearest neighbours of each word on stdin: k lines "word score" per query (`fasttext nn` without the prompts)')
     .argument('<model>', '.bin, .ftz or vector store')
     .option('-k, --k <n>', 'neighbours per query', intArg(1, 1_000_000), 10)
+    .option('--nprobe <n>', `stores with an index: lists scanned per query (0 = exact search over every word)`, intArg(0, 1 << 20), DEFAULT_IVF.nprobe)
     .action(async (path: string, opts: Common & { k: number }) => {
       const m = withModel(path, opts);
       const w = new ByteWriter();
@@ -214,21 +217,28 @@ export function registerFasttext(program: Command): void {
     .argument('<model>', '.bin or .ftz')
     .requiredOption('-o, --out <store>', 'output path')
     .option('--dtype <type>', 'f32, f16 or int8 (per-row scale)', 'f32')
-    .action((path: string, opts: { out: string; dtype: StoreDtype }) => {
-      const m = BinModel.open(path);
+    .option('--index <kind>', 'ivf: add an inverted-file index (k-means lists) so that nn reads only the nearest lists; none', 'none')
+    .option('--lists <n>', 'index lists (default: about the square root of the number of words)', intArg(1, 1 << 20))
+    .action((path: string, opts: { out: string; dtype: StoreDtype; index: 'ivf' | 'none'; lists?: number }) => {
+      const m = openBin(path);
       const bar = createProgress();
-      let started = false;
+      let phase = '';
       try {
         const h = convertToStore(m, opts.out, {
           dtype: opts.dtype,
-          onProgress: (done, total) => {
-            if (!started) bar.start(total, 'n-gram rows');
-            started = true;
+          index: opts.index,
+          lists: opts.lists,
+          onProgress: (done, total, what) => {
+            if (phase !== what) {
+              if (phase) bar.stop();
+              bar.start(total, what === 'index' ? 'words indexed' : what);
+              phase = what;
+            }
             bar.update(done);
           },
         });
         bar.stop();
-        process.stderr.write(`wrote ${opts.out}: ${h.nwords} words, ${h.ngramRows} n-gram rows, ${h.dtype}\n`);
+        process.stderr.write(`wrote ${opts.out}: ${h.nwords} words, ${h.ngramRows} n-gram rows, ${h.dtype}${h.index ? `, ${h.index.lists}-list index` : ''}\n`);
       } finally {
         m.close();
       }

@@ -59,6 +59,16 @@ export class BusyError extends LeanmlError {
   }
 }
 
+/**
+ * A computation failed for a reason that is not the caller's input (a training run that
+ * diverged): exit 1 in the CLI, HTTP 500 in the server. Retrying with another seed may help.
+ */
+export class TrainingError extends LeanmlError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('training', message, options);
+  }
+}
+
 /** CLI exit code for an error: 2 for bad usage, 1 for everything else. */
 export function exitCodeOf(err: unknown): 1 | 2 {
   return err instanceof UsageError ? 2 : 1;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BinModel, convertToStore, openFastText } from '../fasttext/index.js';
+import { convertToStore, openBin, openFastText } from '../fasttext/index.js';
 import type { DemoStep } from './index.js';
 
 const MODEL = fileURLToPath(new URL('../../data/fasttext/manpages.bin', import.meta.url));
@@ -17,7 +17,7 @@ export const fasttextStep: DemoStep = {
   title: 'fasttext: neighbours of out-of-vocabulary words from a small bundled model',
   async run(log) {
     const t0 = performance.now();
-    const model = BinModel.open(MODEL);
+    const model = openBin(MODEL);
     log(`   opened data/fasttext/manpages.bin in ${(performance.now() - t0).toFixed(1)} ms: ${model.nwords} words, dim ${model.dim}, ${model.args.model}`);
     const words = ['recompressing', 'subdirectoryish', 'compressorless'];
     for (const w of words) {

@@ -4,6 +4,7 @@
  * (or in memory with `loadAll`); the normalised word matrix neighbour searches need is
  * computed on first use, as `FastText::lazyComputeWordVectors` does.
  */
+import type { ByteSource } from '../core/byte-source.js';
 import type { FastTextArgs } from './args.js';
 import type { Dictionary } from './dictionary.js';
 import { toBytes } from './dictionary.js';
@@ -39,9 +40,14 @@ export class BinModel extends VectorModel {
     this.input = parsed.input;
   }
 
-  /** Opens a `.bin` or `.ftz` file. */
-  static open(path: string, opts: ReadModelOptions = {}): BinModel {
-    return new BinModel(readModel(path, opts));
+  /** A `.bin` or `.ftz` model read from `src` (`openBin(path)` opens a file in Node). */
+  static fromSource(src: ByteSource, opts: ReadModelOptions = {}): BinModel {
+    try {
+      return new BinModel(readModel(src, opts));
+    } catch (err) {
+      src.close();
+      throw err;
+    }
   }
 
   protected wordVectorInto(out: Float32Array, word: Uint8Array, id: number): void {
@@ -81,13 +87,19 @@ export class BinModel extends VectorModel {
 
   /** The word vectors, each divided by its norm (`FastText::precomputeWordVectors`). */
   protected wordMatrix(): WordMatrix {
-    if (!this.words) {
+    return this.buildWordMatrix(null);
+  }
+
+  /** Builds the normalised word matrix once, writing each word's norm to `norms` when given. */
+  private buildWordMatrix(norms: Float32Array | null): WordMatrix {
+    if (!this.words || norms) {
       const D = this.dim, N = this.nwords;
       const data = new Float32Array(N * D);
       const vec = new Float32Array(D);
       for (let i = 0; i < N; i++) {
         this.wordVectorInto(vec, this.dict.entryBytes(i), i);
         const norm = normF32(vec);
+        if (norms) norms[i] = norm;
         if (norm > 0) {
           const a = Math.fround(1 / norm);
           for (let j = 0; j < D; j++) data[i * D + j] = Math.fround(a * vec[j]!);
@@ -100,14 +112,9 @@ export class BinModel extends VectorModel {
 
   /** The normalised word matrix and each word's norm before normalising (for `convert`). */
   wordMatrixWithNorms(): { matrix: WordMatrix; norms: Float32Array } {
-    const D = this.dim, N = this.nwords;
-    const norms = new Float32Array(N);
-    const vec = new Float32Array(D);
-    for (let i = 0; i < N; i++) {
-      this.wordVectorInto(vec, this.dict.entryBytes(i), i);
-      norms[i] = normF32(vec);
-    }
-    return { matrix: this.wordMatrix(), norms };
+    // one pass for both: each word vector costs a read of every one of its rows
+    const norms = new Float32Array(this.nwords);
+    return { matrix: this.buildWordMatrix(norms), norms };
   }
 
   /** Number of input rows of entry `id` (itself and its n-grams). */

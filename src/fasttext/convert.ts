@@ -3,7 +3,8 @@
  * `convertToStore`: writes a model as a compact vector store (see `store-format.ts`): the
  * word vectors computed once and normalised (what neighbour search scans), their norms (to
  * give back raw vectors), the n-gram matrix for unknown words, all in f32, f16 or int8 (word
- * rows of int8 stores with a 4-bit residual, so that search can rescore its shortlist).
+ * rows of int8 stores with a 4-bit residual, so that search can rescore its shortlist), and
+ * with `index: 'ivf'` an inverted-file index over the word rows (see `ivf-train.ts`).
  */
 import { closeSync, openSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
@@ -12,7 +13,9 @@ import type { BinModel } from './bin-model.js';
 import { DenseFileMatrix } from './dense-file-matrix.js';
 import { align, dtypeBytes, residualRowBytes, type Section, type SectionName, STORE_MAGIC, STORE_VERSION, type StoreDtype, type StoreHeader } from './store-format.js';
 import { floatToHalf } from '../core/half.js';
+import { assignRows, defaultLists, listOrder, trainIvf } from './ivf-train.js';
 import { RESIDUAL_STEPS, type WordMatrix } from './word-search.js';
+import { MAX_IVF_LISTS } from './store-format.js';
 
 /** Options of `convertToStore`. */
 export interface ConvertOptions {
@@ -23,9 +26,16 @@ export interface ConvertOptions {
    * recall close to f32's; false writes plain int8 rows (0.5 byte/dim smaller, single-stage search).
    */
   refine?: boolean;
-  /** Called with (rows done, rows total) while writing the n-gram matrix. */
-  onProgress?: (done: number, total: number) => void;
+  /** `ivf` adds an inverted-file index over the word rows (default none). */
+  index?: 'ivf' | 'none';
+  /** Index lists (default about the square root of the number of words). */
+  lists?: number;
+  /** Called with (rows done, rows total, phase) while indexing the word rows and writing the n-gram matrix. */
+  onProgress?: (done: number, total: number, phase: 'index' | 'n-gram rows') => void;
 }
+
+/** Rows assigned to lists between two progress reports. */
+const ASSIGN_CHUNK = 1 << 15;
 
 /**
  * Encodes (rows, D) float32 values as `dtype`; int8 also returns one scale per row and, with
@@ -68,6 +78,19 @@ export function encodeRows(
   return { data: new Uint8Array(q.buffer), scales, residual };
 }
 
+/** Reorders the encoded rows (data, scales, residuals) so that position p holds row `ids[p]`. */
+function permuteRows(w: { data: Uint8Array; scales?: Float32Array; residual?: Uint8Array }, ids: Int32Array, D: number, elem: number): void {
+  const N = ids.length;
+  const perm = <T extends Uint8Array | Float32Array>(a: T, width: number, make: (n: number) => T): T => {
+    const out = make(a.length);
+    for (let p = 0; p < N; p++) out.set(a.subarray(ids[p]! * width, (ids[p]! + 1) * width), p * width);
+    return out;
+  };
+  w.data = perm(w.data, D * elem, (n) => new Uint8Array(n));
+  if (w.scales) w.scales = perm(w.scales, 1, (n) => new Float32Array(n));
+  if (w.residual) w.residual = perm(w.residual, (D + 1) >> 1, (n) => new Uint8Array(n));
+}
+
 const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /** Writes `model` as a compact store at `outPath`. */
@@ -92,8 +115,26 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
     wordRows = centred;
   }
   const words = encodeRows(wordRows, N, D, dtype, { residual: refine });
+  let ivf: { K: number; centroids: Float32Array; ids: Int32Array; positions: Int32Array; offsets: Int32Array } | null = null;
+  if ((opts.index ?? 'none') !== 'none') {
+    if (opts.index !== 'ivf') throw new UsageError(`convert: index must be ivf or none, got '${opts.index}'`);
+    if (N === 0) throw new UsageError('convert: an index needs at least one word');
+    const K = opts.lists ?? defaultLists(N);
+    if (!Number.isSafeInteger(K) || K < 1 || K > Math.min(N, MAX_IVF_LISTS)) throw new UsageError(`convert: lists must be 1..${Math.min(N, MAX_IVF_LISTS)} (the number of words), got ${K}`);
+    const unit = matrix.data as Float32Array;
+    const centroids = trainIvf(N, D, K, (i, out) => out.set(unit.subarray(i * D, (i + 1) * D)));
+    const assign = new Int32Array(N);
+    for (let r0 = 0; r0 < N; r0 += ASSIGN_CHUNK) {
+      const n = Math.min(ASSIGN_CHUNK, N - r0);
+      assignRows(centroids, K, D, unit.subarray(r0 * D, (r0 + n) * D), n, assign, r0);
+      opts.onProgress?.(r0 + n, N, 'index');
+    }
+    ivf = { K, centroids, ...listOrder(assign, K) };
+    permuteRows(words, ivf.ids, D, dtypeBytes(dtype));
+  }
   const G = model.input.rows - N;
   const eb = dtypeBytes(dtype);
+
   let output: Float32Array | null = null;
   if (model.isSupervised) {
     const om = model.outputMatrix();
@@ -104,6 +145,9 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
   // lay out the sections
   const sections: Partial<Record<SectionName, Section>> = {};
   const lengths: [SectionName, number][] = [
+    // the index's small parts first: a range reader gets them with the header
+    ['ivfCentroids', ivf ? ivf.centroids.byteLength : 0],
+    ['ivfOffsets', ivf ? ivf.offsets.byteLength : 0],
     ['blob', dict.blob.byteLength],
     ['starts', dict.starts.byteLength],
     ['counts', dict.counts.byteLength],
@@ -119,6 +163,8 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
     ['ngrams', G * D * eb],
     ['ngramScales', dtype === 'int8' ? G * 4 : 0],
     ['output', output ? output.byteLength : 0],
+    ['ivfIds', ivf ? ivf.ids.byteLength : 0],
+    ['ivfPositions', ivf ? ivf.positions.byteLength : 0],
   ];
   const header: StoreHeader = {
     args: model.args,
@@ -129,6 +175,7 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
     pruneSize: dict.pruneSize,
     ngramRows: G,
     source: { path: model.path, format: model.format },
+    ...(ivf ? { index: { kind: 'ivf' as const, lists: ivf.K } } : {}),
     sections: {},
   };
   // The header size depends on the offsets it holds: lay out against a generous header bound.
@@ -161,6 +208,10 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
       pad(sections[name]!.offset);
       write(data);
     };
+    if (ivf) {
+      put('ivfCentroids', bytesOf(ivf.centroids));
+      put('ivfOffsets', bytesOf(ivf.offsets));
+    }
     put('blob', dict.blob);
     put('starts', bytesOf(dict.starts));
     put('counts', bytesOf(dict.counts));
@@ -188,10 +239,14 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
       const enc = encodeRows(rows, n, D, dtype);
       write(enc.data);
       if (scales) scales.set(enc.scales!, r0);
-      opts.onProgress?.(r0 + n, G);
+      opts.onProgress?.(r0 + n, G, 'n-gram rows');
     }
     if (scales) put('ngramScales', bytesOf(scales));
     if (output) put('output', bytesOf(output));
+    if (ivf) {
+      put('ivfIds', bytesOf(ivf.ids));
+      put('ivfPositions', bytesOf(ivf.positions));
+    }
     pad(at);
   } finally {
     closeSync(fd);

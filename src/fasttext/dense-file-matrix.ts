@@ -3,7 +3,7 @@
  * A dense float32 matrix left on disk and read row by row with positioned reads: opening a
  * multi-gigabyte model costs nothing and a lookup reads only the rows it touches.
  */
-import type { BinaryFile } from '../core/binary-reader.js';
+import type { ByteSource } from '../core/byte-source.js';
 import type { RowMatrix } from './matrix.js';
 import { dotF32 } from './matrix.js';
 
@@ -12,7 +12,7 @@ export class DenseFileMatrix implements RowMatrix {
   private buf: Uint8Array;
   private row: Float32Array;
 
-  constructor(private readonly file: BinaryFile, readonly offset: number, readonly rows: number, readonly cols: number) {
+  constructor(private readonly file: ByteSource, readonly offset: number, readonly rows: number, readonly cols: number) {
     file.checkRange(offset, rows * cols * 4, `matrix of ${rows} x ${cols}`);
     this.buf = new Uint8Array(cols * 4);
     this.row = new Float32Array(this.buf.buffer);

@@ -5,7 +5,7 @@
  * flat arrays instead of millions of strings, and lookups work on raw bytes (words that are
  * not valid UTF-8 are found as fastText finds them).
  */
-import type { BinaryFile } from '../core/binary-reader.js';
+import type { ByteSource } from '../core/byte-source.js';
 import { FormatError } from '../core/errors.js';
 import { fnv1a32 } from './hash.js';
 import { forEachSubword, wrapWord } from './subwords.js';
@@ -220,7 +220,7 @@ function sameBytes(blob: Uint8Array, s1: number, e1: number, s2: number, e2: num
  * and the offset just after them. Entries are parsed from large chunks (no per-word reads),
  * and every count is bounded by the bytes left in the file before anything is allocated.
  */
-export function readDictionary(file: BinaryFile, offset: number): { parts: DictionaryParts; end: number } {
+export function readDictionary(file: ByteSource, offset: number): { parts: DictionaryParts; end: number } {
   const p = file.path;
   const head = file.read(offset, 28);
   const dv = new DataView(head.buffer, head.byteOffset, 28);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { BinModel } from './bin-model.js';
+import { openBin } from './open.js';
 import { convertToStore } from './convert.js';
 import { openFastText } from './open.js';
 import { formatG } from './format-float.js';
@@ -74,7 +74,7 @@ describe('fastText 0.9.2 golden outputs', () => {
         if (model) return model;
         if (!asStore) return (model = openFastText(join(FX, 'models', file)));
         const out = join(tmp, `${key}.store`);
-        const bin = BinModel.open(join(FX, 'models', file));
+        const bin = openBin(join(FX, 'models', file));
         convertToStore(bin, out, { dtype: 'f32' });
         bin.close();
         return (model = openFastText(out));

@@ -3,7 +3,7 @@
  * Reads fastText `.bin` / `.ftz` models and leanml's compact vector store without the C++
  * binary: word and sentence vectors, nearest neighbours, analogies, predict, n-grams.
  */
-export { openFastText, type OpenOptions } from './open.js';
+export { openFastText, openBin, openStore, type OpenOptions } from './open.js';
 export { VectorModel, LABEL_PREFIX, type Neighbor, type Prediction, type NgramVector } from './vector-model.js';
 export { BinModel } from './bin-model.js';
 export { type FastTextArgs, type LossName, type ModelName } from './args.js';
@@ -11,6 +11,11 @@ export { fnv1a32 } from './hash.js';
 export { formatG } from './format-float.js';
 export { readModel, FASTTEXT_MAGIC, FASTTEXT_VERSION } from './read-model.js';
 export { StoreModel, type StoreOpenOptions } from './store-model.js';
+export { DEFAULT_IVF } from './ivf-search.js';
+export { MemorySource, type ByteSource } from '../core/byte-source.js';
+export { RemoteStore, type RemoteStoreOptions } from './remote-store.js';
+export { syncToAsync, type AsyncByteSource } from '../core/async-source.js';
+export { HttpRangeSource, type HttpRangeOptions } from '../core/http-range-source.js';
 export { convertToStore, type ConvertOptions } from './convert.js';
 export { type StoreDtype, type StoreHeader } from './store-format.js';
 export { formatVector, formatScore } from './format-line.js';

@@ -1,17 +1,33 @@
 /**
  * @module
- * `openFastText`: opens a `.bin`, `.ftz` or compact store, telling them apart by their magic.
+ * Opening models by path in Node: `openFastText` opens a `.bin`, `.ftz` or compact store, telling
+ * them apart by their magic; `openBin` and `openStore` open one kind. (Pages read the same
+ * formats from an `ArrayBuffer` or by range requests: `leanml/fasttext/web`.)
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { BinaryFile } from '../core/binary-reader.js';
 import { BinModel } from './bin-model.js';
+import type { ReadModelOptions } from './read-model.js';
 import { STORE_MAGIC } from './store-format.js';
-import { StoreModel } from './store-model.js';
+import { StoreModel, type StoreOpenOptions } from './store-model.js';
 import type { VectorModel } from './vector-model.js';
 
 /** Options of `openFastText`. */
 export interface OpenOptions {
   /** Read the whole input matrix into memory instead of on demand (default false). */
   loadAll?: boolean;
+  /** Indexed stores: lists scanned per neighbour query (0 = exact search). */
+  nprobe?: number;
+}
+
+/** Opens a fastText `.bin` or `.ftz` file. */
+export function openBin(path: string, opts: ReadModelOptions = {}): BinModel {
+  return BinModel.fromSource(BinaryFile.open(path), opts);
+}
+
+/** Opens a compact store written by `convertToStore`. */
+export function openStore(path: string, opts: StoreOpenOptions = {}): StoreModel {
+  return StoreModel.fromSource(BinaryFile.open(path), opts);
 }
 
 /**
@@ -24,7 +40,7 @@ export interface OpenOptions {
 export function openFastText(path: string, opts: OpenOptions = {}): VectorModel {
   const head = sniff(path);
   const isStore = head.length === 8 && head.every((b, i) => b === STORE_MAGIC[i]);
-  return isStore ? StoreModel.open(path, opts) : BinModel.open(path, opts);
+  return isStore ? openStore(path, opts) : openBin(path, opts);
 }
 
 /** The first 8 bytes of a file (fewer if it is shorter). */

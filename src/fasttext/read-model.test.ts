@@ -11,7 +11,7 @@ import { after, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { FormatError } from '../core/errors.js';
 import { openFastText } from './open.js';
-import { BinModel } from './bin-model.js';
+import { openBin } from './open.js';
 import { convertToStore } from './convert.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'leanml-ft-bad-'));
@@ -57,7 +57,7 @@ describe('model reader refuses bad input', () => {
   });
 
   test('sizes that do not add up', () => {
-    const m = BinModel.open('test/fixtures/fasttext/models/nosub.bin');
+    const m = openBin('test/fixtures/fasttext/models/nosub.bin');
     m.close();
     // bucket changed: input rows no longer equal nwords + bucket
     refuses(patched(good, 8 + 32, (d) => d.setInt32(0, 7, true)), /rows but nwords/);
@@ -99,7 +99,7 @@ describe('model reader refuses bad input', () => {
 
 describe('store reader refuses bad input', () => {
   test('bad magic, version, truncation, tampered header', () => {
-    const model = BinModel.open('test/fixtures/fasttext/models/cbow.bin');
+    const model = openBin('test/fixtures/fasttext/models/cbow.bin');
     const store = join(tmp, 'cbow.store');
     convertToStore(model, store, { dtype: 'int8' });
     model.close();

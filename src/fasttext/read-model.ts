@@ -2,10 +2,10 @@
  * @module
  * Parses a fastText `.bin` / `.ftz` file as `FastText::loadModel` does: magic and version,
  * arguments, dictionary, input matrix (dense or quantised), `qout` flag, output matrix.
- * Dense matrices stay on disk (positioned reads) unless `loadAll` is asked; every size is
+ * Reads from any `ByteSource`. Dense matrices stay on disk (positioned reads) unless `loadAll` is asked; every size is
  * checked against the bytes actually in the file before anything is allocated.
  */
-import { BinaryFile } from '../core/binary-reader.js';
+import type { ByteSource } from '../core/byte-source.js';
 import { FormatError } from '../core/errors.js';
 import { type FastTextArgs, readArgs } from './args.js';
 import { DenseFileMatrix } from './dense-file-matrix.js';
@@ -20,7 +20,7 @@ export const FASTTEXT_VERSION = 12;
 
 /** Everything parsed from a model file. */
 export interface ParsedModel {
-  file: BinaryFile;
+  file: ByteSource;
   version: number;
   args: FastTextArgs;
   dict: Dictionary;
@@ -39,14 +39,14 @@ export interface ReadModelOptions {
   loadAll?: boolean;
 }
 
-function readFlag(file: BinaryFile, at: number, what: string): boolean {
+function readFlag(file: ByteSource, at: number, what: string): boolean {
   const b = file.read(at, 1)[0]!;
   if (b > 1) throw new FormatError(`${file.path}: ${what} flag at byte ${at} is ${b}, expected 0 or 1`);
   return b === 1;
 }
 
 /** Dense matrix header (int64 rows, int64 cols) at `at`; returns its shape and data offset. */
-function denseHeader(file: BinaryFile, at: number, what: string): { rows: number; cols: number; data: number } {
+function denseHeader(file: ByteSource, at: number, what: string): { rows: number; cols: number; data: number } {
   const cur = file.cursor(at);
   const rows = cur.i64(`${what} rows`);
   const cols = cur.i64(`${what} cols`);
@@ -58,18 +58,11 @@ function denseHeader(file: BinaryFile, at: number, what: string): { rows: number
   return { rows, cols, data: at + 16 };
 }
 
-/** Opens and parses `path`; the caller closes `result.file`. */
-export function readModel(path: string, opts: ReadModelOptions = {}): ParsedModel {
-  const file = BinaryFile.open(path);
-  try {
-    return parse(file, opts);
-  } catch (err) {
-    file.close();
-    throw err;
-  }
-}
-
-function parse(file: BinaryFile, opts: ReadModelOptions): ParsedModel {
+/**
+ * Parses the model in `file` (a `BinaryFile` in Node, a `MemorySource` anywhere); the caller
+ * closes `result.file`.
+ */
+export function readModel(file: ByteSource, opts: ReadModelOptions = {}): ParsedModel {
   const p = file.path;
   if (file.size < 8) throw new FormatError(`${p}: not a fastText model (${file.size} bytes, too short for the header)`);
   const cur = file.cursor(0);

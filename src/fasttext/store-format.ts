@@ -17,15 +17,24 @@
  * word vectors share a large common direction (|mean| 0.84 on the benchmark's trained model), and
  * quantising only what differs between rows cuts the rounding error by that much.
  *
- * Versions: 1 had no residual section, 2 no mean; both are still read (v1 int8 search is
- * single-stage).
+ * From version 4, a store may carry an inverted-file index (`convert --index ivf`): the word rows
+ * clustered by spherical k-means into L lists, the word-row sections (`words`, `wordScales`,
+ * `wordResiduals`) stored list after list so that one list is one contiguous byte range, the L
+ * unit-length centroids (`ivfCentroids`, (L, D) f32) and list starts (`ivfOffsets`, L + 1 row
+ * positions) read at open, and the maps between row positions and word ids (`ivfIds`: position ->
+ * id, `ivfPositions`: id -> position). A search scores the centroids and reads only the rows of
+ * the `nprobe` nearest lists, which is what lets a page search a store on a static host by range
+ * requests. Everything indexed by word id (dictionary, norms, subword counts) keeps id order.
+ *
+ * Versions: 1 had no residual section, 2 no mean, 3 no index; all are still read (v1 int8 search
+ * is single-stage). Newer versions are refused.
  */
 import type { FastTextArgs } from './args.js';
 
 export const STORE_MAGIC = new Uint8Array([0x4c, 0x4d, 0x4c, 0x46, 0x54, 0x56, 0x53, 0x00]); // "LMLFTVS\0"
-export const STORE_VERSION = 3;
+export const STORE_VERSION = 4;
 /** Versions this reader understands. */
-export const STORE_VERSIONS_READ = [1, 2, 3];
+export const STORE_VERSIONS_READ = [1, 2, 3, 4];
 export const STORE_ALIGN = 64;
 
 /** Element type of the store's matrices. */
@@ -51,6 +60,8 @@ export interface StoreHeader {
   ngramRows: number;
   /** What the store was converted from. */
   source: { path: string; format: string };
+  /** Version 4 on, when converted with an index: its kind and number of lists. */
+  index?: { kind: 'ivf'; lists: number };
   sections: Record<string, Section>;
 }
 
@@ -71,6 +82,10 @@ export const SECTION_TYPES = {
   ngrams: 0, // dtype
   ngramScales: 4,
   output: 4,
+  ivfCentroids: 4,
+  ivfOffsets: 4,
+  ivfIds: 4,
+  ivfPositions: 4,
 } as const;
 
 export type SectionName = keyof typeof SECTION_TYPES;
@@ -89,3 +104,6 @@ export function align(n: number): number {
 export function residualRowBytes(dim: number): number {
   return (dim + 1) >> 1;
 }
+
+/** Most lists an index may have (bounds what a header can make a reader allocate). */
+export const MAX_IVF_LISTS = 1 << 20;

@@ -1,27 +1,36 @@
 /**
  * @module
- * A model read from leanml's compact vector store (`convertToStore`). Opening reads the header,
- * the dictionary and the word matrix (each section in one read, viewed as typed arrays without
- * copying); n-gram rows are read on demand with positioned reads unless `loadAll` is asked.
+ * A model read from leanml's compact vector store (`convertToStore`) through any `ByteSource`
+ * (`openStore(path)` opens a file in Node). Opening reads the header, the dictionary and the word
+ * matrix (each section in one read, viewed as typed arrays without copying); n-gram rows are read
+ * on demand with positioned reads unless `loadAll` is asked. A store with an index searches only
+ * the `nprobe` nearest lists (see `ivf-search.ts`).
  */
-import { readFileSync } from 'node:fs';
-import { BinaryFile } from '../core/binary-reader.js';
-import { FormatError } from '../core/errors.js';
-import { MAX_DIM } from './args.js';
+import type { ByteSource } from '../core/byte-source.js';
+import { UsageError } from '../core/errors.js';
 import { Dictionary, toBytes } from './dictionary.js';
+import { DEFAULT_IVF, type IvfIndex, nearestLists, rowSlice, searchLists } from './ivf-search.js';
 import { DenseMatrix } from './matrix.js';
 import { Predictor } from './predict.js';
-import { dtypeBytes, residualRowBytes, SECTION_TYPES, type SectionName, STORE_MAGIC, STORE_VERSIONS_READ, type StoreHeader } from './store-format.js';
+import { dtypeBytes, type SectionName, type StoreHeader } from './store-format.js';
+import { checkIvfOffsets, readHeader } from './store-header.js';
 import { VectorModel, type NgramVector } from './vector-model.js';
-import { decodeRow, type WordMatrix } from './word-search.js';
+import { decodeRow, searchBatch, type WordMatrix } from './word-search.js';
 
 const utf8 = new TextDecoder();
-const MAX_HEADER = 1 << 20;
 
-/** Options of `StoreModel.open`. */
+/** Options of `openStore` / `StoreModel.fromSource`. */
 export interface StoreOpenOptions {
   /** Read the whole file into memory (n-gram rows included) instead of on demand. */
   loadAll?: boolean;
+  /** Indexed stores: lists scanned per query (default `DEFAULT_IVF.nprobe`; 0 = exact search over every row). */
+  nprobe?: number;
+}
+
+/** The index of a store with the maps between row positions (list order) and word ids. */
+interface StoreIndex extends IvfIndex {
+  ids: Int32Array;
+  positions: Int32Array;
 }
 
 /** A compact vector store opened for lookups and search. */
@@ -31,7 +40,9 @@ export class StoreModel extends VectorModel {
   readonly args: StoreHeader['args'];
   readonly dict: Dictionary;
   readonly header: StoreHeader;
-  private file: BinaryFile;
+  private file: ByteSource;
+  private index: StoreIndex | null = null;
+  private probe: number = DEFAULT_IVF.nprobe;
   private whole: Uint8Array | null;
   private words: WordMatrix;
   private norms: Float32Array;
@@ -41,7 +52,7 @@ export class StoreModel extends VectorModel {
   private pred: Predictor | null = null;
   private rows: number[] = [];
 
-  private constructor(file: BinaryFile, header: StoreHeader, whole: Uint8Array | null) {
+  private constructor(file: ByteSource, header: StoreHeader, whole: Uint8Array | null) {
     super();
     this.file = file;
     this.path = file.path;
@@ -68,19 +79,67 @@ export class StoreModel extends VectorModel {
     this.words = this.matrix('words', 'wordScales', header.nwords);
     if (whole) this.ngrams = this.matrix('ngrams', 'ngramScales', header.ngramRows);
     this.ngramRow = new Float32Array(dim);
+    if (header.index) {
+      const offsets = this.section('ivfOffsets', Int32Array);
+      checkIvfOffsets(this.path, offsets, header.nwords);
+      this.index = {
+        lists: header.index.lists,
+        dim,
+        centroids: this.section('ivfCentroids', Float32Array),
+        offsets,
+        ids: this.section('ivfIds', Int32Array),
+        positions: this.section('ivfPositions', Int32Array),
+      };
+    }
   }
 
-  /** Opens a store written by `convertToStore`. */
-  static open(path: string, opts: StoreOpenOptions = {}): StoreModel {
-    const file = BinaryFile.open(path);
+  /** A store written by `convertToStore`, read from `file` (closed on error). */
+  static fromSource(file: ByteSource, opts: StoreOpenOptions = {}): StoreModel {
     try {
       const header = readHeader(file);
-      const whole = opts.loadAll ? new Uint8Array(readFileSync(path)) : null;
-      return new StoreModel(file, header, whole);
+      const whole = opts.loadAll ? file.read(0, file.size) : null;
+      const m = new StoreModel(file, header, whole);
+      if (opts.nprobe !== undefined) m.nprobe = opts.nprobe;
+      return m;
     } catch (err) {
       file.close();
       throw err;
     }
+  }
+
+  /** The index (kind and number of lists), or null when the store has none. */
+  get indexInfo(): { kind: 'ivf'; lists: number } | null {
+    return this.header.index ?? null;
+  }
+
+  /** Lists scanned per query on an indexed store; 0 = exact search over every row. */
+  get nprobe(): number {
+    return this.probe;
+  }
+
+  set nprobe(n: number) {
+    if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`nprobe must be 0 (exact search) or a positive number of lists, got ${n}`);
+    this.probe = n;
+  }
+
+  /** Row position of word `id` in the word matrix (list order in an indexed store). */
+  private rowOf(id: number): number {
+    return this.index ? this.index.positions[id]! : id;
+  }
+
+  protected override searchWords(queries: Float32Array, norms: Float64Array, k: number, banned: number[][]): { id: number; score: number }[][] {
+    const ix = this.index;
+    if (!ix) return super.searchWords(queries, norms, k, banned);
+    const ban = banned.map((b) => b.map((id) => ix.positions[id]!));
+    const res =
+      this.probe > 0 && this.probe < ix.lists
+        ? searchLists(ix, nearestLists(ix, queries, this.probe), (l) => rowSlice(this.words, ix.offsets[l]!, ix.offsets[l + 1]! - ix.offsets[l]!), queries, norms, k, ban)
+        : searchBatch(this.words, queries, norms, k, ban);
+    return res.map((r) => r.map((s) => ({ id: ix.ids[s.id]!, score: s.score })));
+  }
+
+  override normalizedWordVector(i: number): Float32Array {
+    return decodeRow(this.words, this.rowOf(i), new Float32Array(this.dim));
   }
 
   private section<T extends Uint8Array | Int32Array | Float32Array | Float64Array | Uint16Array | Int8Array>(
@@ -125,7 +184,7 @@ export class StoreModel extends VectorModel {
 
   /** In-vocabulary word vector: the normalised row times the stored norm. */
   private addWordVector(out: Float32Array, id: number, times: number): void {
-    const v = decodeRow(this.words, id, this.ngramRow);
+    const v = decodeRow(this.words, this.rowOf(id), this.ngramRow);
     const a = Math.fround(this.norms[id]! * times);
     for (let j = 0; j < v.length; j++) out[j]! += Math.fround(v[j]! * a);
   }
@@ -198,7 +257,7 @@ export class StoreModel extends VectorModel {
   }
 
   override info(): Record<string, unknown> {
-    return { ...super.info(), storeVersion: this.header.version, dtype: this.header.dtype, residualBits: this.words.residual ? 4 : 0, centred: this.words.mean !== undefined, ngramRows: this.header.ngramRows, source: this.header.source, fileBytes: this.file.size };
+    return { ...super.info(), storeVersion: this.header.version, index: this.header.index ?? null, nprobe: this.index ? this.probe : undefined, dtype: this.header.dtype, residualBits: this.words.residual ? 4 : 0, centred: this.words.mean !== undefined, ngramRows: this.header.ngramRows, source: this.header.source, fileBytes: this.file.size };
   }
 
   close(): void {
@@ -206,68 +265,3 @@ export class StoreModel extends VectorModel {
   }
 }
 
-/** Reads and validates the header: magic, version, and every section inside the file. */
-export function readHeader(file: BinaryFile): StoreHeader {
-  const p = file.path;
-  if (file.size < 16) throw new FormatError(`${p}: not a leanml vector store (${file.size} bytes)`);
-  const head = file.read(0, 16);
-  for (let i = 0; i < 8; i++) if (head[i] !== STORE_MAGIC[i]) throw new FormatError(`${p}: not a leanml vector store (bad magic at byte 0)`);
-  const dv = new DataView(head.buffer);
-  const version = dv.getUint32(8, true);
-  if (!STORE_VERSIONS_READ.includes(version)) {
-    throw new FormatError(`${p}: unsupported vector store version ${version} at byte 8 (this leanml reads ${STORE_VERSIONS_READ.join(' and ')}; convert the model again)`);
-  }
-  const len = dv.getUint32(12, true);
-  if (len > MAX_HEADER) throw new FormatError(`${p}: header length ${len} at byte 12 exceeds ${MAX_HEADER}`);
-  let h: StoreHeader;
-  try {
-    h = JSON.parse(utf8.decode(file.read(16, len))) as StoreHeader;
-  } catch (err) {
-    if (err instanceof FormatError) throw err;
-    throw new FormatError(`${p}: header at byte 16 is not valid JSON`, { cause: err });
-  }
-  if (h && typeof h === 'object') {
-    h.version = version;
-    // version 1 had no residual section
-    if (version === 1 && h.sections && !h.sections.wordResiduals) h.sections.wordResiduals = { offset: 0, length: 0 };
-    // versions 1 and 2 had no mean row
-    if (version <= 2 && h.sections && !h.sections.wordMean) h.sections.wordMean = { offset: 0, length: 0 };
-  }
-  const a = h?.args;
-  const ints = [h?.nwords, h?.nlabels, h?.ngramRows, a?.dim, a?.bucket, a?.minn, a?.maxn];
-  if (!a || !ints.every((x) => Number.isSafeInteger(x) && x >= 0) || a.dim < 1 || a.dim > MAX_DIM || !['f32', 'f16', 'int8'].includes(h.dtype)) {
-    throw new FormatError(`${p}: header at byte 16 has missing or invalid fields`);
-  }
-  const N = h.nwords, L = h.nlabels, D = a.dim, eb = dtypeBytes(h.dtype);
-  const expect: Record<SectionName, number | null> = {
-    blob: null,
-    starts: (N + L + 1) * 4,
-    counts: (N + L) * 8,
-    table: null,
-    pruneKeys: null,
-    pruneValues: null,
-    norms: N * 4,
-    subwordCounts: N * 4,
-    words: N * D * eb,
-    wordScales: h.dtype === 'int8' ? N * 4 : 0,
-    // optional (convert's `refine: false` leaves them out)
-    wordResiduals: h.sections?.wordResiduals?.length ? N * residualRowBytes(D) : 0,
-    wordMean: h.sections?.wordMean?.length ? D * 4 : 0,
-    ngrams: h.ngramRows * D * eb,
-    ngramScales: h.dtype === 'int8' ? h.ngramRows * 4 : 0,
-    output: a.model === 'supervised' ? L * D * 4 : 0,
-  };
-  for (const name of Object.keys(SECTION_TYPES) as SectionName[]) {
-    const s = h.sections?.[name];
-    if (!s || !Number.isSafeInteger(s.offset) || !Number.isSafeInteger(s.length) || s.offset < 0 || s.length < 0 || s.offset % 64 !== 0) {
-      throw new FormatError(`${p}: section '${name}' is missing or misplaced in the header`);
-    }
-    if (s.length % Math.max(1, SECTION_TYPES[name] || 1) !== 0) throw new FormatError(`${p}: section '${name}' length ${s.length} is not a whole number of elements`);
-    const e = expect[name];
-    if (e !== null && s.length !== e) throw new FormatError(`${p}: section '${name}' has ${s.length} bytes, expected ${e} for ${N} words x ${D} dims`);
-    file.checkRange(s.offset, s.length, `section '${name}'`);
-  }
-  const t = h.sections.table!.length / 4;
-  if (t < N + L || (t & (t - 1)) !== 0) throw new FormatError(`${p}: hash table of ${t} slots cannot hold ${N + L} entries`);
-  return h;
-}

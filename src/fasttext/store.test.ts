@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { BinModel } from './bin-model.js';
+import { openBin } from './open.js';
 import { convertToStore, encodeRows } from './convert.js';
 import { decodeRow, RESIDUAL_STEPS } from './word-search.js';
 import { Rng } from '../core/rng.js';
@@ -40,7 +40,7 @@ describe('compact store', () => {
   const words = ['license', 'software', 'freedoms', 'xyzzyq', 'für', 'поиск', 'programmers'];
   for (const dtype of ['f32', 'f16', 'int8'] as const) {
     test(`${dtype}: vectors, neighbours and recall against the .bin`, () => {
-      const bin = BinModel.open(`${M}/skipgram.bin`);
+      const bin = openBin(`${M}/skipgram.bin`);
       const out = join(tmp, `skipgram.${dtype}`);
       convertToStore(bin, out, { dtype });
       const store = openFastText(out);
@@ -70,8 +70,8 @@ describe('compact store', () => {
   }
 
   test('.bin read on demand and loaded whole agree; a word vector is the mean of its n-gram rows', () => {
-    const lazy = BinModel.open(`${M}/cbow.bin`);
-    const whole = BinModel.open(`${M}/cbow.bin`, { loadAll: true });
+    const lazy = openBin(`${M}/cbow.bin`);
+    const whole = openBin(`${M}/cbow.bin`, { loadAll: true });
     for (const w of words) assert.deepEqual(lazy.wordVector(w), whole.wordVector(w));
     const rows = lazy.ngramVectors('xyzzyq');
     const mean = new Float32Array(lazy.dim);
@@ -106,7 +106,7 @@ describe('compact store', () => {
   });
 
   test('version-1 int8 stores (no residual, no mean) still read; their search is single-stage', () => {
-    const bin = BinModel.open(`${M}/skipgram.bin`);
+    const bin = openBin(`${M}/skipgram.bin`);
     const plain = join(tmp, 'skipgram.plain.int8');
     convertToStore(bin, plain, { dtype: 'int8', refine: false });
     const v2 = join(tmp, 'skipgram.v3.int8');
@@ -130,7 +130,7 @@ describe('compact store', () => {
     const s1 = openFastText(v1), s2 = openFastText(v2);
     assert.equal(s1.info().storeVersion, 1);
     assert.equal(s1.info().residualBits, 0);
-    assert.equal(s2.info().storeVersion, 3);
+    assert.equal(s2.info().storeVersion, 4);
     assert.equal(s2.info().residualBits, 4);
     assert.equal(s2.info().centred, true);
     const queries = Array.from({ length: 100 }, (_, i) => bin.word((i * 13) % bin.nwords));
@@ -152,7 +152,7 @@ describe('compact store', () => {
   });
 
   test('int8 store predicts like the supervised model', () => {
-    const bin = BinModel.open(`${M}/sup-softmax.bin`);
+    const bin = openBin(`${M}/sup-softmax.bin`);
     const out = join(tmp, 'sup.int8');
     convertToStore(bin, out, { dtype: 'int8' });
     const store = openFastText(out);

@@ -226,9 +226,17 @@ export abstract class VectorModel {
     return this.search(queries, norms, k, banned);
   }
 
-  private search(queries: Float32Array, norms: Float64Array, k: number, banned: number[][]): Neighbor[][] {
+  /**
+   * The k best (word id, score) per query; `banned[b]` lists word ids to skip. Indexed stores
+   * override it to scan only the nearest lists.
+   */
+  protected searchWords(queries: Float32Array, norms: Float64Array, k: number, banned: number[][]): { id: number; score: number }[][] {
     // .bin/.ftz reads reproduce the CLI to the last digit; stores take the SIMD kernel
-    const results = searchBatch(this.wordMatrix(), queries, norms, k, banned, { exact: this.format !== 'store' });
+    return searchBatch(this.wordMatrix(), queries, norms, k, banned, { exact: this.format !== 'store' });
+  }
+
+  private search(queries: Float32Array, norms: Float64Array, k: number, banned: number[][]): Neighbor[][] {
+    const results = this.searchWords(queries, norms, k, banned);
     return results.map((r) => r.map((s) => ({ word: this.dict.entry(s.id), bytes: this.dict.entryBytes(s.id), score: s.score })));
   }
 

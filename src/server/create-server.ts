@@ -13,6 +13,7 @@ import { ERROR_SCHEMA, errorReply } from './error-reply.js';
 import { HeavyLimiter } from './heavy-limiter.js';
 import type { ModelRegistry } from './model-registry.js';
 import { checkQueryEncoding } from './query-check.js';
+import { registerFileRoutes } from './routes/file-routes.js';
 import { registerInfoRoutes } from './routes/info-routes.js';
 import { registerLinearRoutes } from './routes/linear-routes.js';
 import { registerPageRoutes } from './routes/page-routes.js';
@@ -33,6 +34,8 @@ export interface ServerOptions {
   logStream?: NodeJS.WritableStream;
   /** Longest a request may take from first byte to answer, ms (default 120 s; guards slow uploads). */
   requestTimeoutMs?: number;
+  /** A directory whose files are served under `/files/` for range reads (absolute path). */
+  files?: string;
 }
 
 /** The fastify app serving `registry`; not yet listening. */
@@ -111,6 +114,7 @@ export async function createServer(registry: ModelRegistry, opts: ServerOptions 
   registerVectorsRoutes(app, ctx);
   registerLinearRoutes(app, ctx);
   await registerSpeakerRoutes(app, ctx);
+  if (opts.files) await registerFileRoutes(app, opts.files);
   await app.ready();
   return app;
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { BinModel, convertToStore, formatG } from '../fasttext/index.js';
+import { convertToStore, formatG, openBin } from '../fasttext/index.js';
 import { loadLinearModel, saveLinearModel, trainLinear } from '../linear/index.js';
 import { createServer } from './create-server.js';
 import { loadModels, parseModelSpec } from './load-models.js';
@@ -61,7 +61,7 @@ describe('serve: real models', () => {
     writeFileSync(train, `${rows.join('\n')}\n`);
     const { model } = await trainLinear(train, { passes: 3 });
     saveLinearModel(model, join(tmp, 'spam.lnr'));
-    const bin = BinModel.open(join(FX, 'models/skipgram.bin'));
+    const bin = openBin(join(FX, 'models/skipgram.bin'));
     convertToStore(bin, join(tmp, 'skipgram.store'));
     bin.close();
     registry = await loadModels([

@@ -5,12 +5,16 @@
  * threshold, no speech gate) and `default` (leanml's: wider net, batch-all mining on
  * augmented frames with non-speech negatives and tonal beds, an ensemble of three nets, speech
  * gate, island smoothing, the held-out broadcast scored and every threshold candidate stored;
- * the decision at 0.7, which measured best with the ensemble). Both are stored in the model directory.
+ * the model's threshold the fixed 0.7, which measured best with the ensemble, calibrated per
+ * file at detection on the file's own score distribution, see file-threshold.ts). Both are
+ * stored in the model directory.
  */
+import { DEFAULT_AUDIO } from '../audio/audio-defaults.js';
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_FILE_CALIBRATION, type FileCalibrationOptions } from './file-threshold.js';
 import type { SpeechGateOptions } from './speech-gate.js';
 
-/** Audio front end: log-mel as in DESIGN.md (22,050 Hz, n_fft 2048, hop 1024, 128 mels, dB). */
+/** Audio front end: log-mel as in the published method (22,050 Hz, n_fft 2048, hop 1024, 128 mels, dB; docs/speaker.md). */
 export interface AudioSettings {
   sampleRate: number;
   nFft: number;
@@ -73,6 +77,8 @@ export interface SpeakerConfig {
      */
     thresholdMode: ThresholdMode;
     fixedThreshold: number;
+    /** Per-file calibration of the threshold on the file's own score distribution (file-threshold.ts); absent or null = the model's threshold as it is. */
+    calibration?: FileCalibrationOptions | null;
     /** Median smoothing of column scores (columns, odd; 1 = none). */
     smoothColumns: number;
     /** Speech islands (runs of open gate) up to this many seconds are scored as a whole; 0 = off. */
@@ -91,7 +97,17 @@ export type PresetName = 'original' | 'default';
 /** How training sets a model's threshold (see `SpeakerConfig.detect.thresholdMode`). */
 export type ThresholdMode = 'eer' | 'eer-normal' | 'low-fa' | 'max-f1' | 'fixed';
 
-const AUDIO: AudioSettings = { sampleRate: 22050, nFft: 2048, hopLength: 1024, nMels: 128, fMin: 0, fMax: 11025, frameColumns: 44 };
+/** The published method's front end (the audio module's defaults, full band, 44-column frames); every preset starts from it. */
+export const DEFAULT_SPEAKER_AUDIO: Readonly<AudioSettings> = Object.freeze({ ...DEFAULT_AUDIO, fMin: 0, fMax: DEFAULT_AUDIO.sampleRate / 2, frameColumns: 44 });
+const AUDIO = DEFAULT_SPEAKER_AUDIO;
+
+/** Defaults of `speaker train` (library and CLI), printed by `--help`. */
+export const DEFAULT_SPEAKER_TRAIN = Object.freeze({
+  preset: 'default' as PresetName,
+  seed: 0,
+  /** Least seconds of target speech (after joining short clips). */
+  minTargetSeconds: 10,
+});
 
 /** The preset configurations. */
 export function presetConfig(name: PresetName): SpeakerConfig {
@@ -128,7 +144,7 @@ export function presetConfig(name: PresetName): SpeakerConfig {
       // alarms) came out worse (0.912-0.948), because ~3 held-out target files make a noisy
       // estimate. Training still scores the held-out broadcast and stores every candidate and
       // the held-out error rates; `thresholdMode` (`speaker train --threshold-mode`) picks one.
-      detect: { hopColumns: 4, topK: 5, cohort: false, thresholdMode: 'fixed', fixedThreshold: 0.7, smoothColumns: 1, islandSeconds: 20, gate: {}, maxGap: 0.5, minDuration: 0.3 },
+      detect: { hopColumns: 4, topK: 5, cohort: false, thresholdMode: 'fixed', fixedThreshold: 0.7, calibration: { ...DEFAULT_FILE_CALIBRATION }, smoothColumns: 1, islandSeconds: 20, gate: {}, maxGap: 0.5, minDuration: 0.3 },
     };
   }
   throw new UsageError(`speaker: unknown preset '${name as string}' (presets: original, default)`);

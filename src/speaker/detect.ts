@@ -12,12 +12,13 @@ import { columnSeconds } from './config.js';
 import type { Detection } from './formats.js';
 import { streamPowerMel, melCenters } from './power-mel.js';
 import { islandSmooth, medianSmooth, mergeSegments } from './segments.js';
+import { fileThreshold, type FileThreshold } from './file-threshold.js';
 import type { SpeakerModel } from './speaker-model.js';
 import { dilateMask, SpeechGate } from './speech-gate.js';
 
 /** Options of `detectSpeaker`. */
 export interface DetectOptions {
-  /** Overrides the model's threshold. */
+  /** Overrides the model's threshold (and turns per-file calibration off). */
   threshold?: number;
   /** Mel columns per streamed chunk. Default 2048 (~95 s). */
   chunkColumns?: number;
@@ -34,6 +35,8 @@ export interface DetectResult extends Detection {
   /** Speech gate per column (all ones without a gate). */
   gate: Uint8Array;
   info: AudioInfo;
+  /** Per-file calibration of the threshold (null when the model has none or a threshold was given). */
+  calibration?: FileThreshold | null;
   warnings: string[];
 }
 
@@ -66,8 +69,8 @@ export async function detectSpeaker(model: SpeakerModel, path: string, opts: Det
   const C = audio.nMels;
   const hop = detect.hopColumns;
   const colSec = columnSeconds(audio);
-  const threshold = opts.threshold ?? model.meta.threshold;
-  if (!Number.isFinite(threshold)) throw new UsageError(`speaker detect: threshold must be a number, got ${threshold}`);
+  const baseThreshold = opts.threshold ?? model.meta.threshold;
+  if (!Number.isFinite(baseThreshold)) throw new UsageError(`speaker detect: threshold must be a number, got ${baseThreshold}`);
   const warnings: string[] = [];
   const warn = (s: string): void => { warnings.push(s); opts.log?.(`warning: ${s}`); };
 
@@ -140,8 +143,10 @@ export async function detectSpeaker(model: SpeakerModel, path: string, opts: Det
   const gateMask = detect.gate ? dilateMask(gateCols.view(), gate.dilateColumns) : new Uint8Array(T).fill(1);
   let scores = medianSmooth(raw, detect.smoothColumns);
   if (detect.gate && detect.islandSeconds > 0) scores = islandSmooth(scores, gateMask, Math.round(detect.islandSeconds / colSec));
+  const calibration = opts.threshold === undefined && detect.calibration ? fileThreshold(scores, gateMask, baseThreshold, detect.calibration) : null;
+  const threshold = calibration?.threshold ?? baseThreshold;
   const segments = mergeSegments(scores, gateMask, { threshold, columnSeconds: colSec, maxGap: detect.maxGap, minDuration: detect.minDuration });
   const fileInfo = info as AudioInfo | null;
   const duration = fileInfo?.duration ?? T * colSec;
-  return { duration, threshold, segments, columnSeconds: colSec, scores, gate: gateMask, info: fileInfo!, warnings };
+  return { duration, threshold, segments, columnSeconds: colSec, scores, gate: gateMask, info: fileInfo!, calibration, warnings };
 }

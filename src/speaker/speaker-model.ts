@@ -46,6 +46,8 @@ export interface TrainingReport {
     targetFrames: number; nonTargetFrames: number; eer: number; eerThreshold: number; gaussianEer: number; gaussianEerThreshold: number;
     wholeClips?: boolean; targetFiles?: number; nonTargetFiles?: number; lowFalseAlarmThreshold?: number; missAtLowFalseAlarm?: number; bestF1Threshold?: number; bestF1?: number; bestF1Range?: [number, number]; missAtFixed?: number; falseAlarmAtFixed?: number;
   };
+  /** Per speaker path: files given, files with speech, short clips joined, seconds of speech, frames (absent in older models). */
+  speakers?: { role: string; path: string; files: number; usedFiles: number; joinedFiles: number; speechSeconds: number; frames: number }[];
   warnings: string[];
 }
 

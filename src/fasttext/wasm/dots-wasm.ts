@@ -32,11 +32,19 @@ export function dotsKernel(): DotsKernel | null {
   if (kernel === undefined) {
     try {
       const wa = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-      const mod = new wa.Module(Buffer.from(WASM_BASE64, 'base64'));
+      const mod = new wa.Module(fromBase64(WASM_BASE64));
       kernel = new wa.Instance(mod, {}).exports as DotsKernel;
     } catch {
       kernel = null;
     }
   }
   return kernel;
+}
+
+/** Base64 to bytes with `atob`, which browsers and Node both have (`Buffer` is Node only). */
+function fromBase64(s: string): Uint8Array {
+  const bin = (globalThis as unknown as { atob(s: string): string }).atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
 }
