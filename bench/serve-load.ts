@@ -65,7 +65,22 @@ async function stopProcess(child: ChildProcess): Promise<number | null> {
 
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
+  let total = m ? Number(m[1]) / 1024 : NaN;
+  // a server with --workers N: its processes are children of the first
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    // gone, or no children file
+  }
+  for (const c of children) {
+    try {
+      total += rssMiB(Number(c));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
 }
 
 /** A few seconds of the same load, unmeasured, so JIT compilation and heap growth are behind us. */
@@ -119,6 +134,7 @@ function rotating(words: string[], make: (w: string) => autocannon.Request): aut
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 export async function run(args: string[]): Promise<BenchResult> {
+  if (args.includes('--workers-compare')) return workersCompare(args);
   const seconds = Number(option(args, '--duration', '30'));
   const connections = Number(option(args, '--connections', '64'));
   const vectors = option(args, '--vectors', DEFAULT_VECTORS);
@@ -143,7 +159,7 @@ export async function run(args: string[]): Promise<BenchResult> {
       { name: 'linearPredict', requests: rotating(texts, (t) => ({ method: 'POST', path: '/v1/linear/spam/predict', headers: JSON_HEADERS, body: JSON.stringify({ texts: [t] }) })) },
     ];
 
-    const ours = await startProcess([MAIN, 'serve', '--port', '0', '--vectors', `m=${vectors}`, '--linear', `spam=${linearPath}`]);
+    const ours = await startProcess([MAIN, 'serve', '--port', '0', '--workers', option(args, '--workers', '1'), '--vectors', `m=${vectors}`, '--linear', `spam=${linearPath}`]);
     const base = await startProcess([SELF, '--baseline-server', vectors, linearPath]);
     const results: Record<string, { ours: Record<string, unknown>; baseline: Record<string, unknown> }> = {};
     let fault: Record<string, unknown> = {};
@@ -179,6 +195,75 @@ export async function run(args: string[]): Promise<BenchResult> {
       reference: refFig,
       ratio: Math.round(ratio * 1000) / 1000,
       note: 'No standard reference tool serves these models; the baseline is the same calls on bare node:http. ratio = geometric mean of ours/baseline req/s (<1: the cost of fastify, schema validation, limits and request logging). Load generator and server share the 2-core machine.',
+    };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `--workers-compare`: the same scenario mix against `serve --workers 2` and `--workers 1`
+ * (alternating, each after a warm-up), then with `--soak S` the fault test for S seconds at
+ * 64 connections against `--workers 2`, RSS of all its processes sampled every second.
+ * ratio = geometric mean of req/s with 2 workers over 1.
+ */
+async function workersCompare(args: string[]): Promise<BenchResult> {
+  const seconds = Number(option(args, '--duration', '20'));
+  const connections = Number(option(args, '--connections', '64'));
+  const soak = Number(option(args, '--soak', '0'));
+  const vectors = option(args, '--vectors', DEFAULT_VECTORS);
+  const tmp = mkdtempSync(join(tmpdir(), 'leanml-serve-load-'));
+  try {
+    const train = join(tmp, 'spam.txt');
+    const rows: string[] = [];
+    for (let i = 0; i < 200; i++) rows.push(`__label__spam win free prize offer click ${i % 13}`, `__label__ham meeting report friday lunch notes ${i % 11}`);
+    writeFileSync(train, `${rows.join('\n')}\n`);
+    const linearPath = join(tmp, 'spam.lnr');
+    saveLinearModel((await trainLinear(train, { passes: 2 })).model, linearPath);
+    const words = queryWords();
+    const texts = ['win a free prize now', 'notes from the friday meeting', 'click here for a free offer', 'lunch is moved to noon'];
+    const scenarios: Scenario[] = [
+      { name: 'wordVector', requests: rotating(words, (w) => ({ method: 'GET', path: `/v1/vectors/m/word?w=${encodeURIComponent(w)}` })) },
+      { name: 'nearestNeighbors', requests: rotating(words, (w) => ({ method: 'POST', path: '/v1/vectors/m/nn', headers: JSON_HEADERS, body: JSON.stringify({ words: [w], k: 10 }) })) },
+      { name: 'linearPredict', requests: rotating(texts, (t) => ({ method: 'POST', path: '/v1/linear/spam/predict', headers: JSON_HEADERS, body: JSON.stringify({ texts: [t] }) })) },
+    ];
+    const serveArgs = (n: number) => [MAIN, 'serve', '--port', '0', '--workers', String(n), '--log-level', 'warn', '--vectors', `m=${vectors}`, '--linear', `spam=${linearPath}`];
+    const figs: Record<string, Record<string, Record<string, unknown>>> = { two: {}, one: {} };
+    for (const [key, n] of [['two', 2], ['one', 1]] as const) {
+      const srv = await startProcess(serveArgs(n));
+      try {
+        for (const s of scenarios) {
+          process.stderr.write(`serve-load: ${s.name}: serve --workers ${n}, ${seconds} s\n`);
+          await warmUp(srv.url, s, seconds, connections);
+          figs[key]![s.name] = await load(srv.url, s, seconds, connections, srv.child.pid);
+        }
+      } finally {
+        figs[key]!.shutdownExitCode = { code: await stopProcess(srv.child) };
+      }
+    }
+    let soakFig: Record<string, unknown> | null = null;
+    if (soak > 0) {
+      const srv = await startProcess(serveArgs(2));
+      try {
+        process.stderr.write(`serve-load: soak ${soak} s at ${connections} connections with the fault burst, serve --workers 2\n`);
+        const samples: { t: number; rssMiB: number }[] = [];
+        const t0 = Date.now();
+        const timer = setInterval(() => samples.push({ t: Math.round((Date.now() - t0) / 1000), rssMiB: round1(rssMiB(srv.child.pid!)) }), 10_000);
+        const f = await faultTest(srv.url, scenarios[0]!, soak, connections, srv.child.pid!);
+        clearInterval(timer);
+        soakFig = { seconds: soak, connections, ...f, rssEvery10s: samples };
+      } finally {
+        await stopProcess(srv.child);
+      }
+    }
+    const ratios = scenarios.map((s) => (figs.two![s.name]!.reqPerSec as number) / (figs.one![s.name]!.reqPerSec as number));
+    const ratio = Math.exp(ratios.reduce((a, r) => a + Math.log(r), 0) / ratios.length);
+    return {
+      name: 'serve-load',
+      ours: { mode: 'workers-compare', workers: 2, connections, seconds, cpus: (await import('node:os')).cpus().length, ...figs.two, soak: soakFig },
+      reference: { tool: 'leanml serve --workers 1 (one process), same run', ...figs.one },
+      ratio: Math.round(ratio * 1000) / 1000,
+      note: 'ratio = geometric mean over the scenarios of req/s with --workers 2 over --workers 1. The load generator runs on the same 2-core machine, so two server processes compete with it for the cores.',
     };
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -17,7 +17,10 @@ const MODULES: Record<string, () => Promise<Register>> = {
   fasttext: async () => (await import('./fasttext.js')).registerFasttext,
   audio: async () => (await import('./audio.js')).registerAudio,
   speaker: async () => (await import('./speaker.js')).registerSpeaker,
+  text: async () => (await import('./text.js')).registerText,
   serve: async () => (await import('./serve.js')).registerServe,
+  jobs: async () => (await import('./jobs.js')).registerJobs,
+  worker: async () => (await import('./worker.js')).registerWorker,
   demo: async () => (await import('./demo.js')).registerDemo,
 };
 

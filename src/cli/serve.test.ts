@@ -51,7 +51,7 @@ describe('leanml serve (CLI)', () => {
 
   it('bad usage exits 2 with a clear message', () => {
     const cases: [string[], RegExp][] = [
-      [['serve', '--port', '0'], /no models to serve/],
+      [['serve', '--port', '0'], /nothing to serve; give at least one --vectors, --linear or --speaker NAME=PATH, or --files DIR/],
       [['serve', '--vectors', 'nonameorpath'], /--vectors expects NAME=PATH/],
       [['serve', '--vectors', `../etc=${FX}/skipgram.bin`], /model name '\.\.\/etc' is not allowed/],
       [['serve', '--vectors', 'a=/no/such/model.bin'], /--vectors a=\/no\/such\/model.bin: no such file or directory/],

@@ -98,6 +98,9 @@ export class GRU extends Module {
     return tf.tidy(() => {
       // Input projections of all steps at once: (B, T, 3H).
       const gi = tf.reshape(tf.add(tf.matMul(tf.reshape(packed.data, [b * steps, i]), this.weightIh as tf.Tensor2D), this.biasIh), [b, steps, 3 * H]);
+      // One (B, 3H) tensor per step, split once: slicing step t out of the whole (B, T, 3H)
+      // tensor made every step's gradient a (B, T, 3H) pad, quadratic in T.
+      const giSteps = tf.unstack(gi, 1) as tf.Tensor2D[];
       let h: tf.Tensor2D = h0 ? (tf.gather(h0, tf.tensor1d(packed.sortedIndices, 'int32')) as tf.Tensor2D) : tf.zeros([b, H]);
       const outs: tf.Tensor2D[] = [];
       const finals: tf.Tensor2D[] = []; // hidden states of sequences that ended, last-ended first
@@ -109,7 +112,7 @@ export class GRU extends Module {
           finals.push(tf.slice(h, [bs, 0], [prev - bs, H]));
           h = tf.slice(h, [0, 0], [bs, H]);
         }
-        const giT = tf.reshape(tf.slice(gi, [0, t, 0], [bs, 1, 3 * H]), [bs, 3 * H]) as tf.Tensor2D;
+        const giT = bs < b ? (tf.slice(giSteps[t]!, [0, 0], [bs, 3 * H]) as tf.Tensor2D) : giSteps[t]!;
         const g = this.cell(giT, h);
         if (record) record(t, g);
         h = g.h;

@@ -4,10 +4,12 @@
  * schema validation, body limits, one error mapping, request logging, the heavy-request
  * bound, load shedding while shutting down, OpenAPI, and the try-it page.
  */
+import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import pino from 'pino';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { BusyError, NotFoundError } from '../core/errors.js';
+import { requireApiKey } from './api-key.js';
 import { VERSION } from '../version.js';
 import { ERROR_SCHEMA, errorReply } from './error-reply.js';
 import { HeavyLimiter } from './heavy-limiter.js';
@@ -34,6 +36,10 @@ export interface ServerOptions {
   logStream?: NodeJS.WritableStream;
   /** Longest a request may take from first byte to answer, ms (default 120 s; guards slow uploads). */
   requestTimeoutMs?: number;
+  /** When set, every route but `GET /health` needs `Authorization: Bearer <apiKey>` (see `requireApiKey`). */
+  apiKey?: string;
+  /** Origins allowed to call from a browser (CORS); default none: no CORS headers at all. */
+  corsOrigins?: string[];
   /** A directory whose files are served under `/files/` for range reads (absolute path). */
   files?: string;
 }
@@ -56,6 +62,9 @@ export async function createServer(registry: ModelRegistry, opts: ServerOptions 
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     frameworkErrors: (err, req, reply) => sendError(err, req, reply),
   });
+
+  if (opts.apiKey) requireApiKey(app, opts.apiKey, { allowPreflight: (opts.corsOrigins?.length ?? 0) > 0 });
+  if (opts.corsOrigins?.length) await app.register(cors, { origin: opts.corsOrigins, allowedHeaders: ['authorization', 'content-type'], maxAge: 600 });
 
   if (dest) {
     app.addHook('onClose', async () => {
