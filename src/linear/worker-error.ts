@@ -4,12 +4,12 @@
  * `LeanmlError` class, looked up by its code (every class of `core/errors` is in the table,
  * so none falls back to a bare Error); anything else arrives as an Error with its message.
  */
-import { BusyError, FormatError, LeanmlError, LimitError, NotFoundError, ShapeError, UsageError } from '../core/errors.js';
+import { BusyError, FormatError, LeanmlError, LimitError, NotFoundError, ShapeError, TrainingError, UsageError } from '../core/errors.js';
 
 type ErrorClass = new (message: string) => LeanmlError;
 
 /** Every LeanmlError class, by its code. */
-const CLASSES: ErrorClass[] = [FormatError, ShapeError, UsageError, NotFoundError, LimitError, BusyError];
+const CLASSES: ErrorClass[] = [FormatError, ShapeError, UsageError, NotFoundError, LimitError, BusyError, TrainingError];
 const BY_CODE = new Map<string, ErrorClass>(CLASSES.map((C) => [new C('').code, C]));
 
 /** An error as text that `errorFromWorker` turns back into the same class. */
