@@ -17,6 +17,7 @@ const C0 = (0x1c6af84b912394 / 2 ** 57) / N / N / N;
 const C1 = (0x1ebfce50fac4f3 / 2 ** 55) / N / N;
 const C2 = (0x162e42ff0c52d6 / 2 ** 53) / N;
 const SHIFT = 1.5 * 2 ** 52; // adding it rounds to an integer (ties to even)
+// biome-ignore lint/correctness/noPrecisionLoss: the exact decimal of the float 0x1.62e42ep6 (a double holds it exactly)
 const OVERFLOW = 88.72283172607421875; // 0x1.62e42ep6f: above, +Infinity
 const UNDERFLOW = -103.97207641601562; // -0x1.9fe368p6f: below, 0
 const TIE_MARGIN = 2 ** -44;
@@ -93,7 +94,7 @@ function expfFused(xd: number): number {
  * case, and only those near a boundary (about one in 64) take the evaluation glibc does.
  */
 export function expf(x: number): number {
-  if (!(x <= OVERFLOW)) return x !== x ? x : Infinity; // NaN stays NaN
+  if (!(x <= OVERFLOW)) return Number.isNaN(x) ? x : Infinity; // NaN stays NaN
   if (x < UNDERFLOW) return 0;
   const y = Math.exp(x);
   const f = Math.fround(y);

@@ -4,7 +4,7 @@
  * into training and held-out parts, joining, subsampling, dB conversion and statistics, and the
  * augmented copies and non-speech negatives training and validation use.
  */
-import { Rng } from '../core/rng.js';
+import type { Rng } from '../core/rng.js';
 import { meanPower, mixAt } from './augment.js';
 import { powerToDb } from './frames.js';
 import type { SpeakerFrames } from './speaker-frames.js';

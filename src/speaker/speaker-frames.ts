@@ -8,7 +8,7 @@
  * both sides are the same voice. Longer files are framed on their own, as before.
  * Legend: C = mel bins, T = columns, L = columns per frame.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError } from '../core/errors.js';
 import { columnSeconds, type SpeakerConfig } from './config.js';
@@ -21,7 +21,7 @@ const AUDIO_EXT = /\.(wav|wave|flac|mp3|ogg|opus|m4a|aac|webm|mka|mkv|mp4)$/i;
 
 /** Files of one speaker path: the file itself, or the audio files under a directory (sorted). */
 export function speakerFiles(path: string): string[] {
-  let st;
+  let st: Stats;
   try {
     st = statSync(path);
   } catch {
