@@ -5,6 +5,7 @@
  * published net. Frames go in channels-last, (N, L, C), so no transposes are needed.
  */
 import { Conv1d, globalAvgPool1d, l2Normalize, Linear, MaxPool1d, Module, tf } from '../nn/index.js';
+import { embedBlockFrames } from './block-embedding.js';
 
 /** The net's shape. */
 export interface EmbeddingNetShape {
@@ -50,43 +51,18 @@ export class EmbeddingNet extends Module {
    */
   embedBlock(block: Float32Array, T: number, L: number, starts: Int32Array, norm: { mean: number; std: number }): Float32Array {
     const C = this.shape.channels;
-    const F = this.shape.filters;
-    const D = this.shape.dim;
-    const W = Math.floor((L - 2) / 2) - 2; // trunk positions per frame
-    const out = new Float32Array(starts.length * D);
     const fc = this.fc.weight.dataSync() as Float32Array; // (F, D)
-    const pooled = new Float64Array(F);
-    for (const parity of [0, 1]) {
-      const idx: number[] = [];
-      starts.forEach((s, i) => { if ((s & 1) === parity) idx.push(i); });
-      if (idx.length === 0) continue;
-      const n = T - parity;
-      if (n < L) continue;
+    const runTrunk = (columns: Float32Array, n: number) => {
       const h = tf.tidy(() => {
-        const x = tf.tensor3d(block.subarray(parity * C, T * C), [1, n, C]);
+        const x = tf.tensor3d(columns, [1, n, C]);
         return this.trunk(tf.div(tf.sub(x, norm.mean), norm.std) as tf.Tensor3D);
       });
       const P = h.shape[1];
-      const hv = h.dataSync() as Float32Array; // (P, F)
+      const data = h.dataSync() as Float32Array; // (P, F)
       h.dispose();
-      // prefix sums over positions: pre[(p + 1) F + f] = sum of hv[0..p] in channel f
-      const pre = new Float64Array((P + 1) * F);
-      for (let p = 0; p < P; p++) for (let f = 0; f < F; f++) pre[(p + 1) * F + f] = pre[p * F + f]! + hv[p * F + f]!;
-      for (const i of idx) {
-        const q0 = (starts[i]! - parity) / 2;
-        for (let f = 0; f < F; f++) pooled[f] = (pre[(q0 + W) * F + f]! - pre[q0 * F + f]!) / W;
-        let ss = 0;
-        for (let d = 0; d < D; d++) {
-          let v = 0;
-          for (let f = 0; f < F; f++) v += pooled[f]! * fc[f * D + d]!;
-          out[i * D + d] = v;
-          ss += v * v;
-        }
-        const inv = 1 / Math.max(Math.sqrt(ss), 1e-12);
-        for (let d = 0; d < D; d++) out[i * D + d]! *= inv;
-      }
-    }
-    return out;
+      return { data, P };
+    };
+    return embedBlockFrames(runTrunk, block, T, L, starts, this.shape, fc);
   }
 
   /**

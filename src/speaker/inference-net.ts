@@ -17,6 +17,7 @@ import type * as TfWasm from '@tensorflow/tfjs-backend-wasm';
 import { ShapeError } from '../core/errors.js';
 import { requireOptional, TFJS_INSTALL } from '../core/require-optional.js';
 import type { StateDict } from '../nn/safetensors.js';
+import { embedBlockFrames } from './block-embedding.js';
 import type { EmbeddingNetShape } from './embedding-net.js';
 
 const require = createRequire(import.meta.url);
@@ -101,38 +102,7 @@ export class InferenceNet {
 
   /** As `EmbeddingNet.embedBlock`: (T, C) dB columns, frames of L columns at `starts` → (N, D) unit embeddings. */
   embedBlock(block: Float32Array, T: number, L: number, starts: Int32Array, norm: { mean: number; std: number }): Float32Array {
-    const C = this.shape.channels;
-    const F = this.shape.filters;
-    const D = this.shape.dim;
-    const W = Math.floor((L - 2) / 2) - 2;
-    const out = new Float32Array(starts.length * D);
-    const pooled = new Float64Array(F);
-    const fc = this.fc;
-    for (const parity of [0, 1]) {
-      const idx: number[] = [];
-      starts.forEach((s, i) => { if ((s & 1) === parity) idx.push(i); });
-      if (idx.length === 0) continue;
-      const n = T - parity;
-      if (n < L) continue;
-      const { data: hv, P } = this.trunk(block.subarray(parity * C, T * C), n, norm);
-      // prefix sums over positions, as EmbeddingNet.embedBlock (same sums, same order)
-      const pre = new Float64Array((P + 1) * F);
-      for (let p = 0; p < P; p++) for (let f = 0; f < F; f++) pre[(p + 1) * F + f] = pre[p * F + f]! + hv[p * F + f]!;
-      for (const i of idx) {
-        const q0 = (starts[i]! - parity) / 2;
-        for (let f = 0; f < F; f++) pooled[f] = (pre[(q0 + W) * F + f]! - pre[q0 * F + f]!) / W;
-        let ss = 0;
-        for (let d = 0; d < D; d++) {
-          let v = 0;
-          for (let f = 0; f < F; f++) v += pooled[f]! * fc[f * D + d]!;
-          out[i * D + d] = v;
-          ss += v * v;
-        }
-        const inv = 1 / Math.max(Math.sqrt(ss), 1e-12);
-        for (let d = 0; d < D; d++) out[i * D + d]! *= inv;
-      }
-    }
-    return out;
+    return embedBlockFrames((columns, n) => this.trunk(columns, n, norm), block, T, L, starts, this.shape, this.fc);
   }
 
   /** As `EmbeddingNet.embed`: frames (N, L, C) → (N, D), one frame at a time. */
