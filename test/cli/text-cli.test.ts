@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { topicLines } from '../../src/text/index.js';
-import { CHROMIUM, requireTool } from '../helpers/system-tool.js';
+import { CHROMIUM, CHROMIUM_ARGS, requireTool } from '../helpers/system-tool.js';
 
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 function leanml(args: string[], input?: string) {
@@ -105,7 +105,7 @@ describe('text inspect report in Chromium', { skip: requireTool(CHROMIUM) }, () 
   it('draws three heatmaps per GRU error and colours every token', async () => {
     const report = join(dir, 'errors-gru.html');
     assert.ok(existsSync(report), 'the gru test above wrote the report');
-    const browser = await chromium.launch({ executablePath: CHROMIUM.path, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    const browser = await chromium.launch({ executablePath: CHROMIUM.path, args: [...CHROMIUM_ARGS] });
     try {
       const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
       const errors: string[] = [];

@@ -32,6 +32,12 @@ export const CHROMIUM: SystemTool = Object.freeze({
   debianPackage: 'chromium',
 });
 
+/**
+ * Chromium's launch flags for tests: headless as root, and no background connections (this
+ * machine's network is closed, and Chromium would otherwise try many at every start).
+ */
+export const CHROMIUM_ARGS: readonly string[] = Object.freeze(['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']);
+
 /** ffmpeg and ffprobe, which decode every format besides WAV. */
 export const FFMPEG: SystemTool = Object.freeze({ name: 'ffmpeg', command: ['ffmpeg', 'ffprobe'], debianPackage: 'ffmpeg' });
 

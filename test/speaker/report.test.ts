@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { writeWav } from '../../src/audio/index.js';
 import { LimitError } from '../../src/core/errors.js';
-import { CHROMIUM, requireTool } from '../helpers/system-tool.js';
+import { CHROMIUM, CHROMIUM_ARGS, requireTool } from '../helpers/system-tool.js';
 import { formatClock, renderReport, toAudacity, toRttm, writeReport, type DetectResult } from '../../src/speaker/index.js';
 
 const SR = 16000;
@@ -61,7 +61,7 @@ describe('speaker report in Chromium', { skip: requireTool(CHROMIUM) }, () => {
     dir = mkdtempSync(join(tmpdir(), 'leanml-speaker-report-'));
     browser = await chromium.launch({
       executablePath: CHROMIUM.path,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+      args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'],
     });
   });
   after(async () => {

@@ -4,11 +4,10 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { FakeLinear, FakeVectors } from '../../../test/server/fake-models.js';
-import { CHROMIUM, requireTool } from '../../../test/helpers/system-tool.js';
+import { CHROMIUM, CHROMIUM_ARGS, requireTool } from '../../../test/helpers/system-tool.js';
 import { createServer } from '../create-server.js';
 import { ModelRegistry } from '../model-registry.js';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 describe('serve: the try-it page in headless Chromium', { skip: requireTool(CHROMIUM) }, () => {
   let app: FastifyInstance;
@@ -21,7 +20,7 @@ describe('serve: the try-it page in headless Chromium', { skip: requireTool(CHRO
     const reg = new ModelRegistry().add('vectors', 'wiki', new FakeVectors()).add('vectors', 'cls', new FakeVectors(true)).add('linear', 'spam', new FakeLinear());
     app = await createServer(reg, { logLevel: 'silent', limits: { maxK: 50 } });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: CHROMIUM.path, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM.path, args: [...CHROMIUM_ARGS] });
     page = await browser.newPage();
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (e) => consoleErrors.push(e.message));
