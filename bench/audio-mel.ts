@@ -99,15 +99,32 @@ export async function run(args: string[]): Promise<BenchResult> {
       }
     }
     const mine = readNpy(oursOut);
-    const oursFig = { seconds: median(ours.map((o) => o.seconds)), peakRssMiB: median(ours.map((o) => o.peakRssMiB)), shape: mine.shape, audioSeconds: seconds, runs: ours.length };
+    const oursFig = {
+      seconds: median(ours.map((o) => o.seconds)),
+      peakRssMiB: median(ours.map((o) => o.peakRssMiB)),
+      shape: mine.shape,
+      audioSeconds: seconds,
+      runs: ours.length,
+    };
     if (!haveRef) {
-      return { name: 'audio-mel', ours: oursFig, reference: null, ratio: null, note: 'torchaudio not installed (/usr/bin/python3 with torch, torchaudio, numpy); apt-get install python3-torchaudio' };
+      return {
+        name: 'audio-mel',
+        ours: oursFig,
+        reference: null,
+        ratio: null,
+        note: 'torchaudio not installed (/usr/bin/python3 with torch, torchaudio, numpy); apt-get install python3-torchaudio',
+      };
     }
     const theirs = readNpy(refOut);
     let maxDiff = 0;
     for (let i = 0; i < theirs.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(mine.data[i]! - theirs.data[i]!));
     const [ta, torch, threads] = refVersion.split(' ');
-    const refFig = { seconds: median(ref.map((o) => o.seconds)), peakRssMiB: median(ref.map((o) => o.peakRssMiB)), runs: ref.length, torchThreads: Number(threads) };
+    const refFig = {
+      seconds: median(ref.map((o) => o.seconds)),
+      peakRssMiB: median(ref.map((o) => o.peakRssMiB)),
+      runs: ref.length,
+      torchThreads: Number(threads),
+    };
     return {
       name: 'audio-mel',
       ours: { ...oursFig, maxAbsDiffDbVsReference: maxDiff, sameShape: mine.shape.join() === theirs.shape.join() },

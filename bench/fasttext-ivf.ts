@@ -35,7 +35,8 @@ function parse(out: string, k: number): string[][] {
 }
 
 function recall(ref: string[][], got: string[][]): number {
-  let hits = 0, total = 0;
+  let hits = 0,
+    total = 0;
   ref.forEach((r, i) => {
     const s = new Set(got[i] ?? []);
     for (const w of r) if (s.has(w)) hits++;
@@ -64,9 +65,15 @@ export async function run(args: string[]): Promise<BenchResult> {
   const words = Array.from({ length: nq }, () => local.word(rng.int(local.nwords)));
   const input = `${words.join('\n')}\n`;
   const cli = builtCli();
-  const runs: Record<string, { seconds: number[]; rss: number[]; out: string }> = { exact: { seconds: [], rss: [], out: '' }, index: { seconds: [], rss: [], out: '' } };
+  const runs: Record<string, { seconds: number[]; rss: number[]; out: string }> = {
+    exact: { seconds: [], rss: [], out: '' },
+    index: { seconds: [], rss: [], out: '' },
+  };
   for (let r = 0; r < repeats; r++) {
-    for (const [name, p] of [['exact', 0], ['index', nprobe]] as const) {
+    for (const [name, p] of [
+      ['exact', 0],
+      ['index', nprobe],
+    ] as const) {
       const t = timeCommand(process.execPath, [cli, 'fasttext', 'nn', store, '--nprobe', String(p)], { input });
       if (t.status !== 0) throw new Error(`nn --nprobe ${p} failed: ${t.stderr}`);
       runs[name]!.seconds.push(t.seconds);
@@ -74,7 +81,8 @@ export async function run(args: string[]): Promise<BenchResult> {
       runs[name]!.out = t.stdout;
     }
   }
-  const exact = parse(runs.exact!.out, 10), viaIndex = parse(runs.index!.out, 10);
+  const exact = parse(runs.exact!.out, 10),
+    viaIndex = parse(runs.index!.out, 10);
 
   // by range requests over real HTTP
   const app = await createServer(new ModelRegistry(), { logLevel: 'silent', files: dirname(store) });
@@ -93,7 +101,8 @@ export async function run(args: string[]): Promise<BenchResult> {
   await app.close();
   local.close();
 
-  const exactS = median(runs.exact!.seconds), indexS = median(runs.index!.seconds);
+  const exactS = median(runs.exact!.seconds),
+    indexS = median(runs.index!.seconds);
   return {
     name: 'fasttext-ivf',
     ours: {
@@ -106,9 +115,23 @@ export async function run(args: string[]): Promise<BenchResult> {
       indexSeconds: runs.index!.seconds,
       indexPeakRssMiB: median(runs.index!.rss),
       recallAt10VsExact: recall(exact, viaIndex),
-      web: { queries: webQueries.length, openBytes, bytesFetched, requests, fractionOfStore: bytesFetched / size, seconds: webSeconds, recallAt10VsExact: recall(webRef, webGot), recallKnownWords: recall(webRef.slice(0, 5), webGot.slice(0, 5)), recallUnknownWords: recall(webRef.slice(5), webGot.slice(5)) },
+      web: {
+        queries: webQueries.length,
+        openBytes,
+        bytesFetched,
+        requests,
+        fractionOfStore: bytesFetched / size,
+        seconds: webSeconds,
+        recallAt10VsExact: recall(webRef, webGot),
+        recallKnownWords: recall(webRef.slice(0, 5), webGot.slice(0, 5)),
+        recallUnknownWords: recall(webRef.slice(5), webGot.slice(5)),
+      },
     },
-    reference: { tool: 'leanml fasttext nn --nprobe 0 (exact search, same store, same run)', seconds: runs.exact!.seconds, peakRssMiB: median(runs.exact!.rss) },
+    reference: {
+      tool: 'leanml fasttext nn --nprobe 0 (exact search, same store, same run)',
+      seconds: runs.exact!.seconds,
+      peakRssMiB: median(runs.exact!.rss),
+    },
     ratio: exactS / indexS,
     note: `CLI process wall time for ${nq} queries, median of ${repeats}, exact and index runs alternated`,
   };

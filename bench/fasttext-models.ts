@@ -17,7 +17,38 @@ import { Rng } from '../src/core/rng.js';
 export const DATA = join(import.meta.dirname, 'data', 'fasttext');
 const DIM = 300;
 
-const SYL = ['ka', 'to', 'ri', 'men', 'sa', 'lo', 'ver', 'ni', 'pra', 'de', 'qu', 'ex', 'an', 'tion', 'ing', 'ly', 'os', 'ul', 'br', 'st', 'ph', 'ze', 'wi', 'ou', 'ai', 'ed', 'er', 'on', 'ca', 'mi'];
+const SYL = [
+  'ka',
+  'to',
+  'ri',
+  'men',
+  'sa',
+  'lo',
+  'ver',
+  'ni',
+  'pra',
+  'de',
+  'qu',
+  'ex',
+  'an',
+  'tion',
+  'ing',
+  'ly',
+  'os',
+  'ul',
+  'br',
+  'st',
+  'ph',
+  'ze',
+  'wi',
+  'ou',
+  'ai',
+  'ed',
+  'er',
+  'on',
+  'ca',
+  'mi',
+];
 
 /** Deterministic word-like strings (`i` gives a distinct word). */
 export function pseudoWord(i: number, salt = 0): string {
@@ -137,7 +168,34 @@ export function trainedModel(mb: number): string {
   const dim = 100;
   const bucket = Math.max(10000, Math.floor((mb * 1e6) / (dim * 4)));
   process.stderr.write(`fasttext bench: training ${out}.bin (skipgram, dim ${dim}, bucket ${bucket}, 1 epoch, 2 threads)\n`);
-  const r = spawnSync('nice', ['-n', '10', 'fasttext', 'skipgram', '-input', corpus, '-output', out, '-dim', String(dim), '-bucket', String(bucket), '-minCount', '5', '-epoch', '1', '-thread', '2', '-seed', '1', '-verbose', '2'], { stdio: 'inherit' });
+  const r = spawnSync(
+    'nice',
+    [
+      '-n',
+      '10',
+      'fasttext',
+      'skipgram',
+      '-input',
+      corpus,
+      '-output',
+      out,
+      '-dim',
+      String(dim),
+      '-bucket',
+      String(bucket),
+      '-minCount',
+      '5',
+      '-epoch',
+      '1',
+      '-thread',
+      '2',
+      '-seed',
+      '1',
+      '-verbose',
+      '2',
+    ],
+    { stdio: 'inherit' },
+  );
   if (r.status !== 0) throw new Error('fasttext training failed');
   spawnSync('rm', ['-f', `${out}.vec`]);
   process.stderr.write(`fasttext bench: ${out}.bin is ${statSync(`${out}.bin`).size} bytes\n`);

@@ -24,14 +24,19 @@ function median(a: number[]): number {
 
 /** Per query, the neighbour words (from `word score` lines, k per query; prompts removed). */
 function parse(out: string, k: number): string[][] {
-  const lines = out.replaceAll('Query word? ', '\n').split('\n').filter((l) => l.trim() !== '');
+  const lines = out
+    .replaceAll('Query word? ', '\n')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const res: string[][] = [];
   for (let i = 0; i < lines.length; i += k) res.push(lines.slice(i, i + k).map((l) => l.slice(0, l.lastIndexOf(' '))));
   return res;
 }
 
 function compare(ref: string[][], got: string[][]): { sameTop10: number; recallAt10: number } {
-  let same = 0, hits = 0, total = 0;
+  let same = 0,
+    hits = 0,
+    total = 0;
   ref.forEach((r, i) => {
     const g = got[i] ?? [];
     if (r.join('\n') === g.join('\n')) same++;
@@ -50,7 +55,13 @@ export async function run(args: string[]): Promise<BenchResult> {
   const subset = refQ < nq;
   if (subset && refQ < 2) throw new Error('--ref-queries must be 2 or more');
   const model = option(args, 'model', '') || (args.includes('--trained') ? trainedModel(sizeMb) : generatedModel(sizeMb));
-  const base = join(DATA, model.split('/').pop()!.replace(/\.(bin|ftz)$/, ''));
+  const base = join(
+    DATA,
+    model
+      .split('/')
+      .pop()!
+      .replace(/\.(bin|ftz)$/, ''),
+  );
   const stores: Record<string, string> = {};
   let words: string[] = [];
   {
@@ -69,8 +80,8 @@ export async function run(args: string[]): Promise<BenchResult> {
     }
     bin.close();
   }
-  const input = words.join('\n') + '\n';
-  const refInput = words.slice(0, refQ).join('\n') + '\n';
+  const input = `${words.join('\n')}\n`;
+  const refInput = `${words.slice(0, refQ).join('\n')}\n`;
   const main = builtCli();
   const ours = (dtype: string, text = input) => timeCommand(process.execPath, [main, 'fasttext', 'nn', stores[dtype]!, '--k', '10'], { input: text });
   const figures = (dtype: string, runs: ReturnType<typeof ours>[]) => ({
@@ -79,8 +90,12 @@ export async function run(args: string[]): Promise<BenchResult> {
     storeBytes: statSync(stores[dtype]!).size,
   });
   type Run = ReturnType<typeof ours>;
-  const f32Runs: Run[] = [], int8Runs: Run[] = [], refRuns: Run[] = [];
-  const f32Sub: Run[] = [], int8Sub: Run[] = [], refOne: Run[] = [];
+  const f32Runs: Run[] = [],
+    int8Runs: Run[] = [],
+    refRuns: Run[] = [];
+  const f32Sub: Run[] = [],
+    int8Sub: Run[] = [],
+    refOne: Run[] = [];
   const hasRef = haveTool('fasttext');
   for (let i = 0; i < repeats; i++) {
     if (hasRef) refRuns.push(timeCommand('fasttext', ['nn', model, '10'], { input: refInput }));
@@ -92,10 +107,20 @@ export async function run(args: string[]): Promise<BenchResult> {
       int8Sub.push(ours('int8', refInput));
     }
   }
-  for (const r of [...f32Runs, ...int8Runs, ...refRuns, ...f32Sub, ...int8Sub, ...refOne]) if (r.status !== 0) throw new Error(`a run failed: ${r.stderr.slice(0, 300)}`);
-  const f32 = figures('f32', f32Runs), int8 = figures('int8', int8Runs);
-  const sub = (runs: Run[]) => (subset ? { queries: refQ, seconds: median(runs.map((r) => r.seconds)), peakRssMiB: median(runs.map((r) => r.peakRssMiB)) } : undefined);
-  const oursFigures = { queries: nq, k: 10, model, modelBytes: statSync(model).size, f32: { ...f32, subset: sub(f32Sub) }, int8: { ...int8, subset: sub(int8Sub) } };
+  for (const r of [...f32Runs, ...int8Runs, ...refRuns, ...f32Sub, ...int8Sub, ...refOne])
+    if (r.status !== 0) throw new Error(`a run failed: ${r.stderr.slice(0, 300)}`);
+  const f32 = figures('f32', f32Runs),
+    int8 = figures('int8', int8Runs);
+  const sub = (runs: Run[]) =>
+    subset ? { queries: refQ, seconds: median(runs.map((r) => r.seconds)), peakRssMiB: median(runs.map((r) => r.peakRssMiB)) } : undefined;
+  const oursFigures = {
+    queries: nq,
+    k: 10,
+    model,
+    modelBytes: statSync(model).size,
+    f32: { ...f32, subset: sub(f32Sub) },
+    int8: { ...int8, subset: sub(int8Sub) },
+  };
   if (!hasRef) return { name: 'fasttext-nn', ours: oursFigures, reference: null, ratio: null, note: 'fasttext CLI not installed' };
   // compare on the queries fastText answered (all of them, or the first refQ)
   const refTop = parse(refRuns[0]!.stdout, 10);
@@ -110,7 +135,8 @@ export async function run(args: string[]): Promise<BenchResult> {
       ? {
           oneQuerySeconds: median(refOne.map((r) => r.seconds)),
           // load + word matrix once, then the per-query cost measured between 1 and refQ queries
-          extrapolatedSecondsAllQueries: median(refOne.map((r) => r.seconds)) + ((median(refRuns.map((r) => r.seconds)) - median(refOne.map((r) => r.seconds))) * (nq - 1)) / (refQ - 1),
+          extrapolatedSecondsAllQueries:
+            median(refOne.map((r) => r.seconds)) + ((median(refRuns.map((r) => r.seconds)) - median(refOne.map((r) => r.seconds))) * (nq - 1)) / (refQ - 1),
         }
       : {}),
   };

@@ -27,14 +27,24 @@ export async function run(args: string[]): Promise<BenchResult> {
   ours(); // warm the page cache for both
   if (!haveTool('fasttext')) {
     const o = ours();
-    return { name: 'fasttext-oov', ours: { seconds: o.seconds, peakRssMiB: o.peakRssMiB, modelBytes, words: nWords }, reference: null, ratio: null, note: 'fasttext CLI not installed' };
+    return {
+      name: 'fasttext-oov',
+      ours: { seconds: o.seconds, peakRssMiB: o.peakRssMiB, modelBytes, words: nWords },
+      reference: null,
+      ratio: null,
+      note: 'fasttext CLI not installed',
+    };
   }
-  const oursT: number[] = [], oursR: number[] = [], refT: number[] = [], refR: number[] = [];
+  const oursT: number[] = [],
+    oursR: number[] = [],
+    refT: number[] = [],
+    refR: number[] = [];
   let identical = true;
   for (let i = 0; i < repeats; i++) {
     const r = timeCommand('fasttext', ['print-word-vectors', model], { input });
     const o = ours();
-    if (r.status !== 0 || o.status !== 0) throw new Error(`a run failed: fasttext ${r.status} ${r.stderr.slice(0, 200)} / leanml ${o.status} ${o.stderr.slice(0, 200)}`);
+    if (r.status !== 0 || o.status !== 0)
+      throw new Error(`a run failed: fasttext ${r.status} ${r.stderr.slice(0, 200)} / leanml ${o.status} ${o.stderr.slice(0, 200)}`);
     identical &&= r.stdout === o.stdout;
     refT.push(r.seconds);
     refR.push(r.peakRssMiB);

@@ -34,7 +34,10 @@ function catalogues(): Map<string, string[]> {
     if (lang.startsWith('en') || lang.includes('@')) continue;
     const dir = join(LOCALE_DIR, lang, 'LC_MESSAGES');
     if (!existsSync(dir)) continue;
-    const files = readdirSync(dir).filter((f) => f.endsWith('.mo')).sort().map((f) => join(dir, f));
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.mo'))
+      .sort()
+      .map((f) => join(dir, f));
     if (files.length > 0) byLang.set(lang, files);
   }
   return byLang;
@@ -118,7 +121,9 @@ export function textSetFile(out: string, opts: Partial<TextSetOptions> = {}): st
   const { lines, langs } = buildTextSet(opts);
   const want = (opts.langs ?? DEFAULT_TEXT_SET.langs) * (opts.perLang ?? DEFAULT_TEXT_SET.perLang);
   if (lines.length < want) {
-    throw new Error(`fasttext-predict: only ${langs.length} languages under ${LOCALE_DIR} have enough translated messages (${lines.length} of ${want} lines); install packages that ship translations (see bench/fasttext-predict-data.ts)`);
+    throw new Error(
+      `fasttext-predict: only ${langs.length} languages under ${LOCALE_DIR} have enough translated messages (${lines.length} of ${want} lines); install packages that ship translations (see bench/fasttext-predict-data.ts)`,
+    );
   }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(`${out}.tmp`, `${lines.join('\n')}\n`);

@@ -98,7 +98,10 @@ export async function run(args: string[]): Promise<BenchResult> {
   const ours = () => timeCommand(process.execPath, [main, 'fasttext', 'predict', model, '--k', String(k), '-i', file]);
   const ref = () => timeCommand('fasttext', ['predict-prob', model, file, String(k)]);
   ours(); // warm the page cache
-  const oursT: number[] = [], oursR: number[] = [], refT: number[] = [], refR: number[] = [];
+  const oursT: number[] = [],
+    oursR: number[] = [],
+    refT: number[] = [],
+    refR: number[] = [];
   let differing: number | null = null;
   const haveFt = haveTool('fasttext');
   for (let i = 0; i < repeats; i++) {
@@ -112,7 +115,8 @@ export async function run(args: string[]): Promise<BenchResult> {
       refT.push(r.seconds);
       refR.push(r.peakRssMiB);
       if (differing === null) {
-        const a = o.stdout.split('\n'), b = r.stdout.split('\n');
+        const a = o.stdout.split('\n'),
+          b = r.stdout.split('\n');
         differing = Math.abs(a.length - b.length);
         for (let j = 0; j < Math.min(a.length, b.length); j++) if (a[j] !== b[j]) differing++;
       }

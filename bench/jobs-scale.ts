@@ -55,7 +55,10 @@ async function drainWith(url: string, name: string, files: string[], out: string
   try {
     await submitJobs(q, { kind: 'speaker-detect', model: join(DEMO, 'model'), options: {} }, files, out);
     const t0 = performance.now();
-    child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'worker', '--queue', url, '--name', name, '--concurrency', String(concurrency)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'worker', '--queue', url, '--name', name, '--concurrency', String(concurrency)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     for (;;) {
       const c = await q.queue.getJobCounts('completed', 'failed');
       if (c.completed! + c.failed! === files.length) break;
@@ -89,7 +92,11 @@ export async function run(args: string[]): Promise<BenchResult> {
     const one = await drainWith(redis.url, 'scale-1', files, join(outBase, 'one'), 1);
     process.stderr.write('jobs-scale: two workers\n');
     const two = await drainWith(redis.url, 'scale-2', files, join(outBase, 'two'), 2);
-    const fig = (r: Record<string, number>) => ({ ...r, filesPerMinute: Math.round((n / r.seconds!) * 6000) / 100, realTimeFactor: Math.round(audioSeconds / r.seconds!) });
+    const fig = (r: Record<string, number>) => ({
+      ...r,
+      filesPerMinute: Math.round((n / r.seconds!) * 6000) / 100,
+      realTimeFactor: Math.round(audioSeconds / r.seconds!),
+    });
     return {
       name: 'jobs-scale',
       ours: { workers: 2, files: n, minutesEach: minutes, audioSeconds, ...fig(two) },

@@ -59,7 +59,10 @@ async function throughput(base: string, n: number, rounds: number): Promise<Reco
   const dir = mkdtempSync(join(tmpdir(), 'leanml-cross-'));
   try {
     const out: Record<string, unknown> = {};
-    for (const [fmt, file, test] of [['fasttext', `${base}-train.txt`, `${base}-test.txt`], ['vw', `${base}-train-flat.vw`, `${base}-test-flat.vw`]] as const) {
+    for (const [fmt, file, test] of [
+      ['fasttext', `${base}-train.txt`, `${base}-test.txt`],
+      ['vw', `${base}-train-flat.vw`, `${base}-test-flat.vw`],
+    ] as const) {
       const ours: { wall: number; rss: number }[] = [];
       const sk: { wall: number; rss: number }[] = [];
       const ratios: number[] = [];
@@ -77,8 +80,19 @@ async function throughput(base: string, n: number, rounds: number): Promise<Reco
       const m = await loadLinearModel(model);
       const acc = await evaluate(m, test);
       out[fmt] = {
-        leanml: { wallSeconds: median(ours.map((o) => o.wall)), examplesPerSecond: Math.round(n / median(ours.map((o) => o.wall))), peakRssMiB: median(ours.map((o) => o.rss)), testAccuracy: acc.accuracy, rounds: ours },
-        scikitLearn: { wallSeconds: median(sk.map((o) => o.wall)), examplesPerSecond: Math.round(n / median(sk.map((o) => o.wall))), peakRssMiB: median(sk.map((o) => o.rss)), rounds: sk },
+        leanml: {
+          wallSeconds: median(ours.map((o) => o.wall)),
+          examplesPerSecond: Math.round(n / median(ours.map((o) => o.wall))),
+          peakRssMiB: median(ours.map((o) => o.rss)),
+          testAccuracy: acc.accuracy,
+          rounds: ours,
+        },
+        scikitLearn: {
+          wallSeconds: median(sk.map((o) => o.wall)),
+          examplesPerSecond: Math.round(n / median(sk.map((o) => o.wall))),
+          peakRssMiB: median(sk.map((o) => o.rss)),
+          rounds: sk,
+        },
         ratio: Number(median(ratios).toFixed(3)),
         roundRatios: ratios.map((x) => Number(x.toFixed(3))),
       };
@@ -86,7 +100,11 @@ async function throughput(base: string, n: number, rounds: number): Promise<Reco
     const ft = runFasttext(`${base}-train.txt`, `${base}-test.txt`, n, 1);
     const ll = await runLiblinear(`${base}-train.txt`, `${base}-test.txt`, n, ['-s', '2']);
     out.beside = [ft, ll].filter((x) => x !== null);
-    const vw = await runVw(`${base}-train-flat.vw`, `${base}-test-flat.vw`, n, { format: 'vw', args: ['-b', '20'], setting: 'VW defaults, 2^20 slots, the same one-namespace file, one pass' });
+    const vw = await runVw(`${base}-train-flat.vw`, `${base}-test-flat.vw`, n, {
+      format: 'vw',
+      args: ['-b', '20'],
+      setting: 'VW defaults, 2^20 slots, the same one-namespace file, one pass',
+    });
     out.vowpalWabbit = vw ?? VW_ABSENT;
     return out;
   } finally {
@@ -98,15 +116,22 @@ async function throughput(base: string, n: number, rounds: number): Promise<Reco
 async function accuracy(splits: number): Promise<Record<string, unknown>> {
   const pool = `${DATA}cross-pool-200000.txt`;
   if (!existsSync(pool)) await writeCrossData(pool, null, { n: 200_000, seed: 5, noise: 0.07, drift: false });
-  const lines = readFileSync(pool, 'utf8').split('\n').filter((l) => l.length > 0);
+  const lines = readFileSync(pool, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
   const dir = mkdtempSync(join(tmpdir(), 'leanml-cross-splits-'));
   try {
-    return await acrossSplits(Array.from({ length: splits }, (_, k) => 1001 + k), dir, async (seed, train, test) => {
-      const s = shuffledSplit(lines, seed);
-      writeLines(train, s.train);
-      writeLines(test, s.test);
-      return s.train.length;
-    }, { liblinear: ['-s', '2'] });
+    return await acrossSplits(
+      Array.from({ length: splits }, (_, k) => 1001 + k),
+      dir,
+      async (seed, train, test) => {
+        const s = shuffledSplit(lines, seed);
+        writeLines(train, s.train);
+        writeLines(test, s.test);
+        return s.train.length;
+      },
+      { liblinear: ['-s', '2'] },
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -121,10 +146,14 @@ export async function run(args: string[]): Promise<BenchResult> {
   const ft = (tp?.fasttext as { leanml: Record<string, unknown>; scikitLearn: Record<string, unknown>; ratio: number } | undefined) ?? null;
   return {
     name: 'linear-cross',
-    ours: { setting: 'leanml linear train with its defaults (exact lookup, parse thread), process wall time', throughput: tp, accuracy: acc, data: { examples: n, distinctFeatures: meta.distinct, bayesAccuracy: meta.bayesAccuracy } },
+    ours: {
+      setting: 'leanml linear train with its defaults (exact lookup, parse thread), process wall time',
+      throughput: tp,
+      accuracy: acc,
+      data: { examples: n, distinctFeatures: meta.distinct, bayesAccuracy: meta.bayesAccuracy },
+    },
     reference: ft ? { tool: 'scikit-learn HashingVectorizer(2^20) + SGDClassifier(hinge), one pass (partial_fit), training only', ...ft.scikitLearn } : null,
     ratio: ft?.ratio ?? null,
     note: 'ratio = median over alternating rounds of scikit-learn wall seconds / leanml wall seconds (fastText-format file); the VW-format figure is under ours.throughput.vw. Both include process start-up.',
   };
 }
-

@@ -29,13 +29,18 @@ import { join } from 'node:path';
 async function streams(count: number): Promise<unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'leanml-drift-'));
   try {
-    return await acrossSplits(Array.from({ length: count }, (_, k) => 11 + k), dir, async (seed, train, test) => {
-      const all = join(dir, `stream-${seed}.txt`);
-      await writeCrossData(all, null, { n: 120_000, seed, noise: 0.07, drift: true });
-      await split(all, train, test, 100_000);
-      rmSync(all, { force: true });
-      return 100_000;
-    }, { liblinear: ['-s', '2'] });
+    return await acrossSplits(
+      Array.from({ length: count }, (_, k) => 11 + k),
+      dir,
+      async (seed, train, test) => {
+        const all = join(dir, `stream-${seed}.txt`);
+        await writeCrossData(all, null, { n: 120_000, seed, noise: 0.07, drift: true });
+        await split(all, train, test, 100_000);
+        rmSync(all, { force: true });
+        return 100_000;
+      },
+      { liblinear: ['-s', '2'] },
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -78,7 +83,13 @@ export async function run(args: string[]): Promise<BenchResult> {
   const streamCount = si >= 0 ? Number(args[si + 1]) : 10;
   const overStreams = streamCount > 0 ? await streams(streamCount) : null;
   if (args.includes('--no-windows')) {
-    return { name: 'linear-drift', ours: { streams: overStreams, setting: 'library defaults (exact lookup), one pass in stream order' }, reference: null, ratio: null, note: 'windows analysis skipped (--no-windows); per-learner summaries under ours.streams' };
+    return {
+      name: 'linear-drift',
+      ours: { streams: overStreams, setting: 'library defaults (exact lookup), one pass in stream order' },
+      reference: null,
+      ratio: null,
+      note: 'windows analysis skipped (--no-windows); per-learner summaries under ours.streams',
+    };
   }
   const window = n / 10;
   mkdirSync(DATA, { recursive: true });
@@ -105,8 +116,16 @@ export async function run(args: string[]): Promise<BenchResult> {
   const sk = runSklearn(train, test, n, 1, 20);
   const ll = await runLiblinear(train, test, n, ['-s', '2']);
   const vwRuns = [
-    await runVw(train, test, n, { format: 'fasttext', args: ['-b', '20'], setting: 'VW defaults with 2^20 slots, one pass over the drifting stream, same tokens' }),
-    await runVw(train, test, n, { format: 'fasttext', args: ['-b', '20', '--loss_function', 'hinge'], setting: 'VW hinge loss, 2^20 slots, one pass, same tokens' }),
+    await runVw(train, test, n, {
+      format: 'fasttext',
+      args: ['-b', '20'],
+      setting: 'VW defaults with 2^20 slots, one pass over the drifting stream, same tokens',
+    }),
+    await runVw(train, test, n, {
+      format: 'fasttext',
+      args: ['-b', '20', '--loss_function', 'hinge'],
+      setting: 'VW hinge loss, 2^20 slots, one pass, same tokens',
+    }),
   ].filter((r) => r !== null);
   return {
     name: 'linear-drift',

@@ -25,20 +25,36 @@ export async function run(args: string[]): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'leanml-spam-'));
   mkdirSync(dir, { recursive: true });
   try {
-    const r = await acrossSplits(seeds, dir, async (seed, train, test) => {
-      const s = shuffledSplit(lines, seed);
-      writeLines(train, s.train);
-      writeLines(test, s.test);
-      return s.train.length;
-    }, { oursVariants: { 'leanml 5 passes': { passes: 5 } } });
+    const r = await acrossSplits(
+      seeds,
+      dir,
+      async (seed, train, test) => {
+        const s = shuffledSplit(lines, seed);
+        writeLines(train, s.train);
+        writeLines(test, s.test);
+        return s.train.length;
+      },
+      { oursVariants: { 'leanml 5 passes': { passes: 5 } } },
+    );
     const ll = Object.keys(r.summary).find((k) => k.startsWith('LIBLINEAR'));
     const ours = r.summary.leanml!;
     return {
       name: 'linear-spam',
-      ours: { ...ours, setting: 'defaults (exact lookup, hinge, AdaGrad, invariant updates, unit-norm examples), one pass', splitSet: dev ? 'development seeds' : 'report seeds (never used for tuning)', seeds, messages: lines.length },
+      ours: {
+        ...ours,
+        setting: 'defaults (exact lookup, hinge, AdaGrad, invariant updates, unit-norm examples), one pass',
+        splitSet: dev ? 'development seeds' : 'report seeds (never used for tuning)',
+        seeds,
+        messages: lines.length,
+      },
       reference: ll ? { tool: ll, ...r.summary[ll]! } : null,
       ratio: ll ? Number(((1 - r.summary[ll]!.mean) / (1 - ours.mean)).toFixed(4)) : null,
-      note: JSON.stringify({ summary: r.summary, pairedDifference: r.pairedDifference, perSplit: r.perSplit, vw: vwBinary() ? 'present but not run over splits' : VW_ABSENT }),
+      note: JSON.stringify({
+        summary: r.summary,
+        pairedDifference: r.pairedDifference,
+        perSplit: r.perSplit,
+        vw: vwBinary() ? 'present but not run over splits' : VW_ABSENT,
+      }),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -75,24 +75,41 @@ export async function run(args: string[]): Promise<BenchResult> {
     Object.values(grads)[0]!.dataSync();
     tf.dispose([value, ...Object.values(grads)]);
   }, repeats);
-  const trainSingle = median(() => {
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.concat(singles.map((s) => bag.forward(s)))) as tf.Scalar, vars);
-    Object.values(grads)[0]!.dataSync();
-    tf.dispose([value, ...Object.values(grads)]);
-  }, Math.max(3, Math.floor(repeats / 2)));
+  const trainSingle = median(
+    () => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.concat(singles.map((s) => bag.forward(s)))) as tf.Scalar, vars);
+      Object.values(grads)[0]!.dataSync();
+      tf.dispose([value, ...Object.values(grads)]);
+    },
+    Math.max(3, Math.floor(repeats / 2)),
+  );
   bag.dispose();
   let pytorch: Record<string, unknown> | null = null;
   if (havePython('torch')) {
     const r = spawnSync('/usr/bin/python3', ['-c', TORCH_SCRIPT, String(bags), String(repeats)], { encoding: 'utf8' });
     if (r.status === 0) {
       const [b, s, tb, ts, v] = r.stdout.trim().split(/\s+/);
-      pytorch = { tool: `PyTorch ${v} nn.EmbeddingBag (same sizes)`, forwardBatchedMs: Number(b), forwardPerSampleMs: Number(s), forwardSpeedup: Number(s) / Number(b), trainBatchedMs: Number(tb), trainPerSampleMs: Number(ts), trainSpeedup: Number(ts) / Number(tb) };
+      pytorch = {
+        tool: `PyTorch ${v} nn.EmbeddingBag (same sizes)`,
+        forwardBatchedMs: Number(b),
+        forwardPerSampleMs: Number(s),
+        forwardSpeedup: Number(s) / Number(b),
+        trainBatchedMs: Number(tb),
+        trainPerSampleMs: Number(ts),
+        trainSpeedup: Number(ts) / Number(tb),
+      };
     }
   }
   return {
     name: 'nn-embedding-bag',
     ours: { tool: `leanml EmbeddingBag, padded batch (${tf.getBackend()})`, bags, vocab: VOCAB, dim: DIM, forwardMs: fwdBatched, trainMs: trainBatched },
-    reference: { tool: 'leanml EmbeddingBag, one sample at a time (same process)', forwardMs: fwdSingle, trainMs: trainSingle, trainSpeedup: trainSingle / trainBatched, pytorch },
+    reference: {
+      tool: 'leanml EmbeddingBag, one sample at a time (same process)',
+      forwardMs: fwdSingle,
+      trainMs: trainSingle,
+      trainSpeedup: trainSingle / trainBatched,
+      pytorch,
+    },
     ratio: fwdSingle / fwdBatched,
     note: `ratio = per-sample / batched forward time; time saved by batching: forward ${(100 * (1 - fwdBatched / fwdSingle)).toFixed(0)}%, forward+backward ${(100 * (1 - trainBatched / trainSingle)).toFixed(0)}% (the notes report ~40%)`,
   };

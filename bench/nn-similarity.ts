@@ -34,7 +34,10 @@ export async function run(args: string[]): Promise<BenchResult> {
   const repeats = argInt(args, '--repeats', 21);
   await initBackend();
   const rng = new Rng(5);
-  const examples = tf.tensor2d(Float32Array.from({ length: n * dim }, () => rng.normal()), [n, dim]);
+  const examples = tf.tensor2d(
+    Float32Array.from({ length: n * dim }, () => rng.normal()),
+    [n, dim],
+  );
   const anchor = tf.tensor1d(Float32Array.from({ length: dim }, () => rng.normal()));
   const time = (f: () => tf.Tensor) => {
     const r = f();

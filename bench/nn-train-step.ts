@@ -8,7 +8,20 @@
  */
 import { spawnSync } from 'node:child_process';
 import { Rng } from '../src/core/rng.js';
-import { Adam, backendInfo, Conv1d, cosineTripletLoss, globalAvgPool1d, initBackend, l2Normalize, Linear, MaxPool1d, Module, tf, toChannelsLast } from '../src/nn/index.js';
+import {
+  Adam,
+  backendInfo,
+  Conv1d,
+  cosineTripletLoss,
+  globalAvgPool1d,
+  initBackend,
+  l2Normalize,
+  Linear,
+  MaxPool1d,
+  Module,
+  tf,
+  toChannelsLast,
+} from '../src/nn/index.js';
 import { havePython, type BenchResult } from './result.js';
 
 const BATCH = 192;
@@ -32,7 +45,12 @@ function argInt(args: string[], name: string, dflt: number): number {
 }
 
 /** Milliseconds per step (median of `steps` after one warm-up step, or of the steps alone when `warmup` is false). */
-async function timeSteps(backend: 'wasm' | 'cpu', frames: Float32Array, steps: number, warmup: boolean): Promise<{ msPerStep: number; loss: number; backend: ReturnType<typeof backendInfo> }> {
+async function timeSteps(
+  backend: 'wasm' | 'cpu',
+  frames: Float32Array,
+  steps: number,
+  warmup: boolean,
+): Promise<{ msPerStep: number; loss: number; backend: ReturnType<typeof backendInfo> }> {
   const log = console.log;
   const warn = console.warn;
   console.log = console.warn = () => {}; // tfjs prints a banner when the cpu backend starts
@@ -46,10 +64,11 @@ async function timeSteps(backend: 'wasm' | 'cpu', frames: Float32Array, steps: n
   const opt = new Adam(net.trainableVariables(), { lr: 1e-3 });
   // The API takes PyTorch's (N, C, L); the net runs channels-last, converted once per batch.
   const x = toChannelsLast(tf.tensor3d(frames, [BATCH, MELS, FRAMES]));
-  const step = () => opt.minimize(() => {
-    const [a, p, n] = tf.split(net.forwardNlc(x), 3) as tf.Tensor2D[];
-    return cosineTripletLoss(a!, p!, n!, { margin: 0.3 });
-  });
+  const step = () =>
+    opt.minimize(() => {
+      const [a, p, n] = tf.split(net.forwardNlc(x), 3) as tf.Tensor2D[];
+      return cosineTripletLoss(a!, p!, n!, { margin: 0.3 });
+    });
   if (warmup) step();
   const times: number[] = [];
   let loss = 0;
@@ -111,9 +130,18 @@ export async function run(args: string[]): Promise<BenchResult> {
   }
   return {
     name: 'nn-train-step',
-    ours: { tool: `leanml/nn on tfjs ${tf.version_core} ${ours.backend.name}`, backend: ours.backend, batch: BATCH, msPerStep: ours.msPerStep, steps, loss: ours.loss },
+    ours: {
+      tool: `leanml/nn on tfjs ${tf.version_core} ${ours.backend.name}`,
+      backend: ours.backend,
+      batch: BATCH,
+      msPerStep: ours.msPerStep,
+      steps,
+      loss: ours.loss,
+    },
     reference: { tool: `tfjs ${tf.version_core} cpu backend (same code, same process)`, msPerStep: cpu.msPerStep, steps: cpuSteps, pytorch },
     ratio,
-    note: pytorch ? `vs PyTorch: ratio ${(pytorch['ratio'] as number | undefined)?.toFixed(2)} (> 1 = leanml faster)` : 'PyTorch not installed: no PyTorch comparison',
+    note: pytorch
+      ? `vs PyTorch: ratio ${(pytorch['ratio'] as number | undefined)?.toFixed(2)} (> 1 = leanml faster)`
+      : 'PyTorch not installed: no PyTorch comparison',
   };
 }

@@ -30,12 +30,21 @@ export function havePython(...modules: string[]): boolean {
  * Runs a command and measures wall seconds and peak RSS (MiB) with GNU time
  * (`apt-get install time`), so references and leanml's CLI are measured the same way.
  */
-export function timeCommand(cmd: string, args: string[], opts: { input?: string | Buffer; cwd?: string } = {}): { seconds: number; cpuSeconds: number; peakRssMiB: number; stdout: string; stderr: string; status: number | null } {
+export function timeCommand(
+  cmd: string,
+  args: string[],
+  opts: { input?: string | Buffer; cwd?: string } = {},
+): { seconds: number; cpuSeconds: number; peakRssMiB: number; stdout: string; stderr: string; status: number | null } {
   const dir = mkdtempSync(join(tmpdir(), 'leanml-time-'));
   const out = join(dir, 'time.txt');
   try {
     const t0 = performance.now();
-    const r = spawnSync('/usr/bin/time', ['-o', out, '-f', '%M %U %S', cmd, ...args], { input: opts.input, cwd: opts.cwd, maxBuffer: 1 << 30, encoding: 'utf8' });
+    const r = spawnSync('/usr/bin/time', ['-o', out, '-f', '%M %U %S', cmd, ...args], {
+      input: opts.input,
+      cwd: opts.cwd,
+      maxBuffer: 1 << 30,
+      encoding: 'utf8',
+    });
     const seconds = (performance.now() - t0) / 1000;
     if (r.error) throw r.error;
     const [peakKiB, user, sys] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) as [number, number, number];

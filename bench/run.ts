@@ -8,7 +8,25 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './result.js';
 
-const NAMES = ['linear-spam', 'linear-cross', 'linear-drift', 'fasttext-oov', 'fasttext-nn', 'fasttext-ivf', 'audio-mel', 'nn-train-step', 'nn-embedding-bag', 'nn-similarity', 'speaker-eval', 'serve-load', 'jobs-scale', 'text-eval', 'text-train', 'speaker-speed', 'fasttext-predict'];
+const NAMES = [
+  'linear-spam',
+  'linear-cross',
+  'linear-drift',
+  'fasttext-oov',
+  'fasttext-nn',
+  'fasttext-ivf',
+  'audio-mel',
+  'nn-train-step',
+  'nn-embedding-bag',
+  'nn-similarity',
+  'speaker-eval',
+  'serve-load',
+  'jobs-scale',
+  'text-eval',
+  'text-train',
+  'speaker-speed',
+  'fasttext-predict',
+];
 
 const [name, ...args] = process.argv.slice(2);
 if (!name || !NAMES.includes(name)) {

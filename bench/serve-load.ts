@@ -122,8 +122,24 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** Words to query: the fixture lists (in vocabulary) plus made-up ones (out of vocabulary, via n-grams). */
 function queryWords(): string[] {
-  const fx = (p: string) => readFileSync(join(ROOT, 'test/fixtures/fasttext', p), 'utf8').split('\n').filter((w) => w.length > 0 && !w.includes('\uFFFD'));
-  return [...fx('words.txt'), ...fx('nnwords.txt'), 'directory', 'file', 'option', 'command', 'user', 'process', 'leanness', 'serverless', 'overfitting', 'zyxwv'];
+  const fx = (p: string) =>
+    readFileSync(join(ROOT, 'test/fixtures/fasttext', p), 'utf8')
+      .split('\n')
+      .filter((w) => w.length > 0 && !w.includes('\uFFFD'));
+  return [
+    ...fx('words.txt'),
+    ...fx('nnwords.txt'),
+    'directory',
+    'file',
+    'option',
+    'command',
+    'user',
+    'process',
+    'leanness',
+    'serverless',
+    'overfitting',
+    'zyxwv',
+  ];
 }
 
 function rotating(words: string[], make: (w: string) => autocannon.Request): autocannon.Request[] {
@@ -143,7 +159,8 @@ export async function run(args: string[]): Promise<BenchResult> {
     // a small spam classifier, trained in a few milliseconds
     const train = join(tmp, 'spam.txt');
     const rows: string[] = [];
-    for (let i = 0; i < 200; i++) rows.push(`${LABEL_PREFIX}spam win free prize offer click ${i % 13}`, `${LABEL_PREFIX}ham meeting report friday lunch notes ${i % 11}`);
+    for (let i = 0; i < 200; i++)
+      rows.push(`${LABEL_PREFIX}spam win free prize offer click ${i % 13}`, `${LABEL_PREFIX}ham meeting report friday lunch notes ${i % 11}`);
     writeFileSync(train, `${rows.join('\n')}\n`);
     const linearPath = join(tmp, 'spam.lnr');
     saveLinearModel((await trainLinear(train, { passes: 2 })).model, linearPath);
@@ -155,11 +172,28 @@ export async function run(args: string[]): Promise<BenchResult> {
     const texts = ['win a free prize now', 'notes from the friday meeting', 'click here for a free offer', 'lunch is moved to noon'];
     const scenarios: Scenario[] = [
       { name: 'wordVector', requests: rotating(words, (w) => ({ method: 'GET', path: `/v1/vectors/m/word?w=${encodeURIComponent(w)}` })) },
-      { name: 'nearestNeighbors', requests: rotating(words, (w) => ({ method: 'POST', path: '/v1/vectors/m/nn', headers: JSON_HEADERS, body: JSON.stringify({ words: [w], k: 10 }) })) },
-      { name: 'linearPredict', requests: rotating(texts, (t) => ({ method: 'POST', path: '/v1/linear/spam/predict', headers: JSON_HEADERS, body: JSON.stringify({ texts: [t] }) })) },
+      {
+        name: 'nearestNeighbors',
+        requests: rotating(words, (w) => ({ method: 'POST', path: '/v1/vectors/m/nn', headers: JSON_HEADERS, body: JSON.stringify({ words: [w], k: 10 }) })),
+      },
+      {
+        name: 'linearPredict',
+        requests: rotating(texts, (t) => ({ method: 'POST', path: '/v1/linear/spam/predict', headers: JSON_HEADERS, body: JSON.stringify({ texts: [t] }) })),
+      },
     ];
 
-    const ours = await startProcess([MAIN, 'serve', '--port', '0', '--workers', option(args, '--workers', '1'), '--vectors', `m=${vectors}`, '--linear', `spam=${linearPath}`]);
+    const ours = await startProcess([
+      MAIN,
+      'serve',
+      '--port',
+      '0',
+      '--workers',
+      option(args, '--workers', '1'),
+      '--vectors',
+      `m=${vectors}`,
+      '--linear',
+      `spam=${linearPath}`,
+    ]);
     const base = await startProcess([SELF, '--baseline-server', vectors, linearPath]);
     const results: Record<string, { ours: Record<string, unknown>; baseline: Record<string, unknown> }> = {};
     let fault: Record<string, unknown> = {};
@@ -182,7 +216,14 @@ export async function run(args: string[]): Promise<BenchResult> {
 
     const ratios = Object.values(results).map((r) => (r.ours.reqPerSec as number) / (r.baseline.reqPerSec as number));
     const ratio = Math.exp(ratios.reduce((a, r) => a + Math.log(r), 0) / ratios.length);
-    const oursFig: Record<string, unknown> = { connections, seconds, vectorsModel: vectors.replace(ROOT, ''), vocabulary: vocab, cpus: (await import('node:os')).cpus().length, shutdownExitCode: oursExit };
+    const oursFig: Record<string, unknown> = {
+      connections,
+      seconds,
+      vectorsModel: vectors.replace(ROOT, ''),
+      vocabulary: vocab,
+      cpus: (await import('node:os')).cpus().length,
+      shutdownExitCode: oursExit,
+    };
     const refFig: { tool: string } & Record<string, unknown> = { tool: 'bare node:http server, same model calls (no validation, limits, logging)' };
     for (const [name, r] of Object.entries(results)) {
       oursFig[name] = r.ours;
@@ -224,12 +265,34 @@ async function workersCompare(args: string[]): Promise<BenchResult> {
     const texts = ['win a free prize now', 'notes from the friday meeting', 'click here for a free offer', 'lunch is moved to noon'];
     const scenarios: Scenario[] = [
       { name: 'wordVector', requests: rotating(words, (w) => ({ method: 'GET', path: `/v1/vectors/m/word?w=${encodeURIComponent(w)}` })) },
-      { name: 'nearestNeighbors', requests: rotating(words, (w) => ({ method: 'POST', path: '/v1/vectors/m/nn', headers: JSON_HEADERS, body: JSON.stringify({ words: [w], k: 10 }) })) },
-      { name: 'linearPredict', requests: rotating(texts, (t) => ({ method: 'POST', path: '/v1/linear/spam/predict', headers: JSON_HEADERS, body: JSON.stringify({ texts: [t] }) })) },
+      {
+        name: 'nearestNeighbors',
+        requests: rotating(words, (w) => ({ method: 'POST', path: '/v1/vectors/m/nn', headers: JSON_HEADERS, body: JSON.stringify({ words: [w], k: 10 }) })),
+      },
+      {
+        name: 'linearPredict',
+        requests: rotating(texts, (t) => ({ method: 'POST', path: '/v1/linear/spam/predict', headers: JSON_HEADERS, body: JSON.stringify({ texts: [t] }) })),
+      },
     ];
-    const serveArgs = (n: number) => [MAIN, 'serve', '--port', '0', '--workers', String(n), '--log-level', 'warn', '--vectors', `m=${vectors}`, '--linear', `spam=${linearPath}`];
+    const serveArgs = (n: number) => [
+      MAIN,
+      'serve',
+      '--port',
+      '0',
+      '--workers',
+      String(n),
+      '--log-level',
+      'warn',
+      '--vectors',
+      `m=${vectors}`,
+      '--linear',
+      `spam=${linearPath}`,
+    ];
     const figs: Record<string, Record<string, Record<string, unknown>>> = { two: {}, one: {} };
-    for (const [key, n] of [['two', 2], ['one', 1]] as const) {
+    for (const [key, n] of [
+      ['two', 2],
+      ['one', 1],
+    ] as const) {
       const srv = await startProcess(serveArgs(n));
       try {
         for (const s of scenarios) {
@@ -285,10 +348,7 @@ async function faultTest(url: string, good: Scenario, seconds: number, connectio
     { method: 'GET', path: '/v1/vectors/m/word?w=%FF%FE' },
     { method: 'POST', path: '/v1/linear/spam/predict', headers: { 'content-type': 'text/plain' }, body: 'free money' },
   ];
-  const [g, b] = await Promise.all([
-    load(url, good, seconds, connections, pid),
-    autocannon({ url, connections: 8, duration: seconds, requests: bad }),
-  ]);
+  const [g, b] = await Promise.all([load(url, good, seconds, connections, pid), autocannon({ url, connections: 8, duration: seconds, requests: bad })]);
   const badStatuses: Record<string, number> = {};
   for (const [code, v] of Object.entries(b.statusCodeStats ?? {})) badStatuses[code] = v.count ?? 0;
   return {

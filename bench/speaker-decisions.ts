@@ -16,16 +16,25 @@ import { frameMetrics } from '../src/speaker/metrics.js';
 import { mergeSegments } from '../src/speaker/segments.js';
 import type { ModelMeta } from '../src/speaker/speaker-model.js';
 
-interface Curve { variant: string; scores: Float32Array; gate: Uint8Array; columnSeconds: number; duration: number; truth: string }
+interface Curve {
+  variant: string;
+  scores: Float32Array;
+  gate: Uint8Array;
+  columnSeconds: number;
+  duration: number;
+  truth: string;
+}
 
 function curves(dir: string): Curve[] {
-  return readdirSync(dir).filter((f) => /^curve-.+\.json$/.test(f)).map((f) => {
-    const variant = f.slice(6, -5);
-    const c = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { columnSeconds: number; duration: number; truth: string };
-    const b = readFileSync(join(dir, `scores-${variant}.f32`));
-    const g = readFileSync(join(dir, `gate-${variant}.u8`));
-    return { variant, scores: new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)), gate: new Uint8Array(g), ...c };
-  });
+  return readdirSync(dir)
+    .filter((f) => /^curve-.+\.json$/.test(f))
+    .map((f) => {
+      const variant = f.slice(6, -5);
+      const c = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { columnSeconds: number; duration: number; truth: string };
+      const b = readFileSync(join(dir, `scores-${variant}.f32`));
+      const g = readFileSync(join(dir, `gate-${variant}.u8`));
+      return { variant, scores: new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)), gate: new Uint8Array(g), ...c };
+    });
 }
 
 export function main(args: string[]): void {
@@ -34,7 +43,10 @@ export function main(args: string[]): void {
   args.forEach((a, i) => {
     if (args[i - 1] !== '--try') return;
     const o: FileCalibrationOptions = { ...DEFAULT_FILE_CALIBRATION };
-    for (const kv of a.split(',')) { const [k, v] = kv.split('='); (o as unknown as Record<string, number>)[k!] = Number(v); }
+    for (const kv of a.split(',')) {
+      const [k, v] = kv.split('=');
+      (o as unknown as Record<string, number>)[k!] = Number(v);
+    }
     tries.push([`file(${a})`, o]);
   });
   // f1[rule][set/variant] = per-training F1s
@@ -54,7 +66,12 @@ export function main(args: string[]): void {
     const d = meta.config.detect;
     for (const c of curves(dir)) {
       const truth = readRttm(c.truth).filter((t) => t.speaker === 'target');
-      const at = (thr: number): number => frameMetrics(mergeSegments(c.scores, c.gate, { threshold: thr, columnSeconds: c.columnSeconds, maxGap: d.maxGap, minDuration: d.minDuration }), truth, c.duration).f1;
+      const at = (thr: number): number =>
+        frameMetrics(
+          mergeSegments(c.scores, c.gate, { threshold: thr, columnSeconds: c.columnSeconds, maxGap: d.maxGap, minDuration: d.minDuration }),
+          truth,
+          c.duration,
+        ).f1;
       put('model threshold', `${set}/${c.variant}`, at(meta.threshold));
       for (const [rule, o] of tries) {
         const ft = fileThreshold(c.scores, c.gate, meta.threshold, o);
@@ -74,7 +91,10 @@ export function main(args: string[]): void {
   }
   process.stderr.write(`${thresholds.join('\n')}\n\n`);
   process.stderr.write(`${'set/variant'.padEnd(22)}${[...f1.keys()].map((r) => r.slice(0, 28).padStart(30)).join('')}\n`);
-  for (const k of keys) process.stderr.write(`${k.padEnd(22)}${[...f1.keys()].map((r) => `${out[r]![k]!.min.toFixed(3)} (med ${out[r]![k]!.median.toFixed(3)})`.padStart(30)).join('')}\n`);
+  for (const k of keys)
+    process.stderr.write(
+      `${k.padEnd(22)}${[...f1.keys()].map((r) => `${out[r]![k]!.min.toFixed(3)} (med ${out[r]![k]!.median.toFixed(3)})`.padStart(30)).join('')}\n`,
+    );
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 }
 

@@ -17,14 +17,27 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { backendInfo } from '../src/nn/index.js';
-import { detectSpeaker, frameMetrics, mergeSegments, readRttm, thresholdCandidates, trainSpeakerModel, type FrameMetrics, type PresetName, type Segment, type SpeakerConfig } from '../src/speaker/index.js';
+import {
+  detectSpeaker,
+  frameMetrics,
+  mergeSegments,
+  readRttm,
+  thresholdCandidates,
+  trainSpeakerModel,
+  type FrameMetrics,
+  type PresetName,
+  type Segment,
+  type SpeakerConfig,
+} from '../src/speaker/index.js';
 import { havePython, medianSeconds, type BenchResult } from './result.js';
 import { ensureSpeakerData } from './speaker-data.js';
 import { ensureRealData, REAL_SETS } from './speaker-real-data.js';
 
 /** The broadcasts of a set and their truth: TTS sets have clean / bed / channel, real sets clean / bed (/ cross). */
 type Variant = string;
-interface SetFiles { [variant: string]: { audio: string; truth: string } }
+interface SetFiles {
+  [variant: string]: { audio: string; truth: string };
+}
 
 /** Variants of a set from its meta.json (TTS sets list plain file names with one truth). */
 function setFiles(meta: { files: Record<string, string | { audio: string; truth: string }> }): SetFiles {
@@ -38,7 +51,12 @@ function setFiles(meta: { files: Record<string, string | { audio: string; truth:
 }
 
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
-const summary = (m: FrameMetrics) => ({ precision: round(m.precision), recall: round(m.recall), f1: round(m.f1), detectionErrorRate: round(m.detectionErrorRate) });
+const summary = (m: FrameMetrics) => ({
+  precision: round(m.precision),
+  recall: round(m.recall),
+  f1: round(m.f1),
+  detectionErrorRate: round(m.detectionErrorRate),
+});
 
 /** Seconds of detections that fall outside every speaker turn (silence, music breaks): the speech-gate weakness. */
 function nonSpeechFalseAlarm(segs: Segment[], turns: { start: number; end: number }[], duration: number): number {
@@ -75,7 +93,12 @@ function applyOverrides(cfg: SpeakerConfig, overrides: string[]): void {
 }
 
 /** Writes a detection's column scores and gate beside the model, for offline decision studies (bench/speaker-decisions.ts). */
-function saveCurve(dir: string, variant: Variant, r: { scores: Float32Array; gate: Uint8Array; columnSeconds: number; duration: number }, truthPath: string): void {
+function saveCurve(
+  dir: string,
+  variant: Variant,
+  r: { scores: Float32Array; gate: Uint8Array; columnSeconds: number; duration: number },
+  truthPath: string,
+): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `scores-${variant}.f32`), Buffer.from(r.scores.buffer, r.scores.byteOffset, r.scores.byteLength));
   writeFileSync(join(dir, `gate-${variant}.u8`), Buffer.from(r.gate.buffer, r.gate.byteOffset, r.gate.byteLength));
@@ -92,15 +115,24 @@ export async function run(args: string[]): Promise<BenchResult> {
     else ensureSpeakerData(root, 1, [set]);
   }
   if (!existsSync(join(dir, 'meta.json'))) throw new Error(`speaker-eval: no set in ${dir} (meta.json missing)`);
-  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { seconds: number; target: string; broadcastOthers: unknown; files: Record<string, string | { audio: string; truth: string }> };
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as {
+    seconds: number;
+    target: string;
+    broadcastOthers: unknown;
+    files: Record<string, string | { audio: string; truth: string }>;
+  };
   const files = setFiles(meta);
   const variants = Object.keys(files);
-  const truthOf = new Map(variants.map((v) => {
-    const turns = readRttm(join(dir, files[v]!.truth));
-    return [v, { turns, target: turns.filter((t) => t.speaker === 'target') }];
-  }));
+  const truthOf = new Map(
+    variants.map((v) => {
+      const turns = readRttm(join(dir, files[v]!.truth));
+      return [v, { turns, target: turns.filter((t) => t.speaker === 'target') }];
+    }),
+  );
   const targetDir = join(dir, 'train', 'target');
-  const others = readdirSync(join(dir, 'train', 'others')).sort().map((d) => join(dir, 'train', 'others', d));
+  const others = readdirSync(join(dir, 'train', 'others'))
+    .sort()
+    .map((d) => join(dir, 'train', 'others', d));
   const modelRoot = opt(args, '--models') ?? join(root, 'models');
 
   const seeds = (opt(args, '--seeds') ?? '0').split(',').map(Number);
@@ -109,19 +141,39 @@ export async function run(args: string[]): Promise<BenchResult> {
   // dev experiments: --cfg train.averageLast=0.3 (JSON values) changes the default preset
   const overrides = args.flatMap((a, i) => (args[i - 1] === '--cfg' ? [a] : []));
   const load0 = loadavg();
-  const ours: Record<string, unknown> = { set, target: meta.target, broadcastOthers: meta.broadcastOthers, broadcastSeconds: meta.seconds, variants, seeds, ...(overrides.length ? { overrides } : {}) };
+  const ours: Record<string, unknown> = {
+    set,
+    target: meta.target,
+    broadcastOthers: meta.broadcastOthers,
+    broadcastSeconds: meta.seconds,
+    variants,
+    seeds,
+    ...(overrides.length ? { overrides } : {}),
+  };
   const table: string[] = [];
   for (const preset of presets) {
     // the original is trained once (seed 0); our default once per seed
     for (const seed of preset === 'default' ? seeds : [0]) {
       const key = preset === 'default' && seeds.length > 1 ? `default-seed${seed}` : preset;
       const t0 = performance.now();
-      const model = await trainSpeakerModel([targetDir], others, { preset, seed, configure: preset === 'default' ? (c) => applyOverrides(c, overrides) : undefined });
+      const model = await trainSpeakerModel([targetDir], others, {
+        preset,
+        seed,
+        configure: preset === 'default' ? (c) => applyOverrides(c, overrides) : undefined,
+      });
       const trainSeconds = (performance.now() - t0) / 1000;
       const modelDir = join(modelRoot, `${set}-${key}`);
       model.save(modelDir);
       const h = model.meta.training.heldOut;
-      const res: Record<string, unknown> = { seed, trainSeconds: round(trainSeconds, 1), threshold: round(model.meta.threshold), thresholdMode: model.config.detect.thresholdMode, targetSeconds: round(model.meta.training.targetSeconds, 1), warnings: model.meta.training.warnings.length, heldOut: Object.fromEntries(Object.entries(h).map(([k, x]) => [k, typeof x === 'number' ? round(x) : x])) };
+      const res: Record<string, unknown> = {
+        seed,
+        trainSeconds: round(trainSeconds, 1),
+        threshold: round(model.meta.threshold),
+        thresholdMode: model.config.detect.thresholdMode,
+        targetSeconds: round(model.meta.training.targetSeconds, 1),
+        warnings: model.meta.training.warnings.length,
+        heldOut: Object.fromEntries(Object.entries(h).map(([k, x]) => [k, typeof x === 'number' ? round(x) : x])),
+      };
       // F1 at each threshold training could have chosen, from the same score curves
       const candidates: Record<string, number> = { model: model.meta.threshold, ...thresholdCandidates(h, model.config.detect.fixedThreshold) };
       const atCandidates: Record<string, Record<string, number>> = {};
@@ -129,7 +181,11 @@ export async function run(args: string[]): Promise<BenchResult> {
         const truth = truthOf.get(v)!;
         const r = await detectSpeaker(model, join(dir, files[v]!.audio));
         saveCurve(modelDir, v, r, join(dir, files[v]!.truth));
-        res[v] = { ...summary(frameMetrics(r.segments, truth.target, r.duration)), threshold: round(r.threshold), nonSpeechFalseAlarmSeconds: nonSpeechFalseAlarm(r.segments, truth.turns, r.duration) };
+        res[v] = {
+          ...summary(frameMetrics(r.segments, truth.target, r.duration)),
+          threshold: round(r.threshold),
+          nonSpeechFalseAlarmSeconds: nonSpeechFalseAlarm(r.segments, truth.turns, r.duration),
+        };
         const d = model.config.detect;
         for (const [name, thr] of Object.entries(candidates)) {
           const segs = mergeSegments(r.scores, r.gate, { threshold: thr, columnSeconds: r.columnSeconds, maxGap: d.maxGap, minDuration: d.minDuration });
@@ -149,10 +205,12 @@ export async function run(args: string[]): Promise<BenchResult> {
   }
   if (seeds.length > 1 && presets.includes('default')) {
     const per = seeds.map((s) => ours[`default-seed${s}`] as Record<Variant, { f1: number }>);
-    ours['defaultOverSeeds'] = Object.fromEntries(variants.map((v) => {
-      const f = per.map((p) => p[v]!.f1).sort((a, b) => a - b);
-      return [v, { minF1: f[0], medianF1: f[Math.floor((f.length - 1) / 2)], maxF1: f[f.length - 1] }];
-    }));
+    ours['defaultOverSeeds'] = Object.fromEntries(
+      variants.map((v) => {
+        const f = per.map((p) => p[v]!.f1).sort((a, b) => a - b);
+        return [v, { minF1: f[0], medianF1: f[Math.floor((f.length - 1) / 2)], maxF1: f[f.length - 1] }];
+      }),
+    );
   }
   ours['backend'] = backendInfo();
   ours['loadAverageAtStart'] = load0.map((x) => round(x, 2));
@@ -165,17 +223,54 @@ export async function run(args: string[]): Promise<BenchResult> {
     reference = { tool: 'PyTorch/torchaudio (bench/speaker_reference.py)' };
     // the original once per --ref-seeds seed; the MFCC baseline has no training randomness
     const methods = (opt(args, '--ref-methods') ?? 'original,mfcc').split(',');
-    const runs: [string, number][] = [...(methods.includes('original') ? refSeeds.map((s): [string, number] => ['original', s]) : []), ...(methods.includes('mfcc') ? [['mfcc', 0] as [string, number]] : [])];
+    const runs: [string, number][] = [
+      ...(methods.includes('original') ? refSeeds.map((s): [string, number] => ['original', s]) : []),
+      ...(methods.includes('mfcc') ? [['mfcc', 0] as [string, number]] : []),
+    ];
     for (const [method, seed] of runs) {
       const audio = variants.map((v) => join(dir, files[v]!.audio));
-      const r = spawnSync('/usr/bin/python3', ['bench/speaker_reference.py', '--method', method, '--seed', String(seed), '--target', targetDir, '--others', ...others, '--detect', ...audio, '--truth', ...variants.map((v) => join(dir, files[v]!.truth))], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      const r = spawnSync(
+        '/usr/bin/python3',
+        [
+          'bench/speaker_reference.py',
+          '--method',
+          method,
+          '--seed',
+          String(seed),
+          '--target',
+          targetDir,
+          '--others',
+          ...others,
+          '--detect',
+          ...audio,
+          '--truth',
+          ...variants.map((v) => join(dir, files[v]!.truth)),
+        ],
+        { encoding: 'utf8', maxBuffer: 1 << 28 },
+      );
       if (r.status !== 0) throw new Error(`speaker_reference.py ${method} failed: ${r.stderr}`);
-      const out = JSON.parse(r.stdout) as { torch: string; torchaudio: string; threads: number; trainSeconds: number; results: { seconds: number; duration: number; threshold: number; segments: Segment[] }[] };
-      const res: Record<string, unknown> = { seed, torch: out.torch, torchaudio: out.torchaudio, threads: out.threads, trainSeconds: round(out.trainSeconds, 1) };
+      const out = JSON.parse(r.stdout) as {
+        torch: string;
+        torchaudio: string;
+        threads: number;
+        trainSeconds: number;
+        results: { seconds: number; duration: number; threshold: number; segments: Segment[] }[];
+      };
+      const res: Record<string, unknown> = {
+        seed,
+        torch: out.torch,
+        torchaudio: out.torchaudio,
+        threads: out.threads,
+        trainSeconds: round(out.trainSeconds, 1),
+      };
       variants.forEach((v, i) => {
         const x = out.results[i]!;
         const truth = truthOf.get(v)!;
-        res[v] = { ...summary(frameMetrics(x.segments, truth.target, x.duration)), threshold: round(x.threshold), nonSpeechFalseAlarmSeconds: nonSpeechFalseAlarm(x.segments, truth.turns, x.duration) };
+        res[v] = {
+          ...summary(frameMetrics(x.segments, truth.target, x.duration)),
+          threshold: round(x.threshold),
+          nonSpeechFalseAlarmSeconds: nonSpeechFalseAlarm(x.segments, truth.turns, x.duration),
+        };
       });
       res['detectSeconds'] = round(out.results[0]!.seconds, 2);
       res['timesRealTime'] = round(out.results[0]!.duration / out.results[0]!.seconds, 0);
@@ -184,11 +279,17 @@ export async function run(args: string[]): Promise<BenchResult> {
       table.push(row(method === 'original' ? `PyTorch original seed ${seed} (0.7)` : 'MFCC-mean cosine (threshold tuned on test)', res, variants));
     }
   }
-  const f1 = (o: unknown, v: Variant): number => ((o as Record<Variant, { f1: number }>)[v]!).f1;
+  const f1 = (o: unknown, v: Variant): number => (o as Record<Variant, { f1: number }>)[v]!.f1;
   const meanF1 = (o: unknown): number => variants.reduce((a, v) => a + f1(o, v), 0) / variants.length;
   // with several seeds, the worst seed's mean F1 against the best reference seed's
-  const defaults = Object.keys(ours).filter((k) => /^default(-seed\d+)?$/.test(k)).map((k) => ours[k]);
-  const originals = reference ? Object.keys(reference).filter((k) => k.startsWith('original')).map((k) => reference[k]) : [];
+  const defaults = Object.keys(ours)
+    .filter((k) => /^default(-seed\d+)?$/.test(k))
+    .map((k) => ours[k]);
+  const originals = reference
+    ? Object.keys(reference)
+        .filter((k) => k.startsWith('original'))
+        .map((k) => reference[k])
+    : [];
   const ratio = originals.length && defaults.length ? round(Math.min(...defaults.map(meanF1)) / Math.max(1e-9, Math.max(...originals.map(meanF1))), 2) : null;
   ours['loadAverageAtEnd'] = loadavg().map((x) => round(x, 2));
   process.stderr.write(`speaker-eval (${set} set), frame F1 (precision/recall), 10 ms:\n${table.join('\n')}\n`);

@@ -98,13 +98,20 @@ function promptFiles(s: RealSpeaker): string[] {
   const walk = (d: string): void => {
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
-      if (statSync(p).isDirectory()) { if (name !== 'silence') walk(p); } else if (AUDIO.test(name)) out.push(p);
+      if (statSync(p).isDirectory()) {
+        if (name !== 'silence') walk(p);
+      } else if (AUDIO.test(name)) out.push(p);
     }
   };
   walk(s.dir);
   // a prompt set may hold one prompt in several encodings: keep one file per name
   const seen = new Set<string>();
-  return out.filter((p) => { const k = p.replace(AUDIO, ''); if (seen.has(k)) return false; seen.add(k); return true; });
+  return out.filter((p) => {
+    const k = p.replace(AUDIO, '');
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 const TELEPHONE = `aresample=8000,aresample=${SR}`;
@@ -133,11 +140,17 @@ function payload(path: string): { bytes: Buffer; format: string[]; samplesPerByt
   if (path.endsWith('.wav')) {
     // walk the RIFF chunks to 'fmt ' and 'data'
     let o = 12;
-    let rate = 0, channels = 0, bits = 0;
+    let rate = 0,
+      channels = 0,
+      bits = 0;
     while (o + 8 <= b.length) {
       const id = b.toString('latin1', o, o + 4);
       const size = b.readUInt32LE(o + 4);
-      if (id === 'fmt ') { channels = b.readUInt16LE(o + 10); rate = b.readUInt32LE(o + 12); bits = b.readUInt16LE(o + 22); }
+      if (id === 'fmt ') {
+        channels = b.readUInt16LE(o + 10);
+        rate = b.readUInt32LE(o + 12);
+        bits = b.readUInt16LE(o + 22);
+      }
       if (id === 'data') {
         if (channels !== 1 || bits !== 16) break;
         const end = Math.min(b.length, o + 8 + size);
@@ -181,12 +194,19 @@ function decodeMany(paths: string[]): Float32Array[] {
 
 function shuffle<T>(xs: T[], rng: Rng): T[] {
   const a = xs.slice();
-  for (let i = a.length - 1; i > 0; i--) { const j = rng.int(i + 1); [a[i], a[j]] = [a[j]!, a[i]!]; }
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
   return a;
 }
 
 /** A speaker's prompts split into enrolment clips (about `trainSeconds`) and broadcast material (the rest). */
-interface Pool { train: Float32Array[]; trainNames: string[]; rest: Float32Array[] }
+interface Pool {
+  train: Float32Array[];
+  trainNames: string[];
+  rest: Float32Array[];
+}
 
 function pool(s: RealSpeaker, trainSeconds: number, rng: Rng): Pool {
   const files = shuffle(promptFiles(s), rng);
@@ -196,7 +216,11 @@ function pool(s: RealSpeaker, trainSeconds: number, rng: Rng): Pool {
   for (const [i, f] of files.entries()) {
     const x = trimSilence(audio[i]!);
     if (x.length < SR * 0.3) continue;
-    if (t < trainSeconds) { p.train.push(x); p.trainNames.push(basename(f).replace(AUDIO, '')); t += x.length / SR; } else p.rest.push(x);
+    if (t < trainSeconds) {
+      p.train.push(x);
+      p.trainNames.push(basename(f).replace(AUDIO, ''));
+      t += x.length / SR;
+    } else p.rest.push(x);
   }
   return p;
 }
@@ -211,7 +235,10 @@ function turn(clips: Float32Array[], rng: Rng): Float32Array {
   }
   const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   const g = 10 ** (rng.uniform(-3, 3) / 20);
   for (let i = 0; i < out.length; i++) out[i]! *= g;
   return out;
@@ -236,7 +263,17 @@ function musicStretch(music: Float32Array[], n: number, rng: Rng, rms: number): 
  * `crossClips` with probability `crossShare`) and of the others, pauses, long silences and
  * music-only breaks, on room tone; returns the signal and its truth.
  */
-function broadcast(spec: { targetClips: Float32Array[]; crossClips: Float32Array[] | null; crossShare: number; others: { id: string; clips: Float32Array[] }[]; music: Float32Array[] }, seconds: number, rng: Rng): { x: Float32Array; turns: TruthTurn[] } {
+function broadcast(
+  spec: {
+    targetClips: Float32Array[];
+    crossClips: Float32Array[] | null;
+    crossShare: number;
+    others: { id: string; clips: Float32Array[] }[];
+    music: Float32Array[];
+  },
+  seconds: number,
+  rng: Rng,
+): { x: Float32Array; turns: TruthTurn[] } {
   const n = Math.round(seconds * SR);
   const x = roomTone(n, rng);
   const turns: TruthTurn[] = [];
@@ -244,7 +281,10 @@ function broadcast(spec: { targetClips: Float32Array[]; crossClips: Float32Array
   let last = '';
   for (;;) {
     const r = rng.next();
-    if (r < 0.05) { t += rng.uniform(3, 8); continue; }
+    if (r < 0.05) {
+      t += rng.uniform(3, 8);
+      continue;
+    }
     if (r < 0.09) {
       const len = rng.uniform(4, 8);
       const at = Math.round(t * SR);
@@ -270,7 +310,12 @@ function broadcast(spec: { targetClips: Float32Array[]; crossClips: Float32Array
 }
 
 /** Generates one set under `root/<name>/` (a `meta.json` marks a finished set). */
-export function generateRealSet(root: string, spec: RealSetSpec, seed: number, opts: { seconds?: number; targetSeconds?: number; otherSeconds?: number; musicFiles?: string[] } = {}): void {
+export function generateRealSet(
+  root: string,
+  spec: RealSetSpec,
+  seed: number,
+  opts: { seconds?: number; targetSeconds?: number; otherSeconds?: number; musicFiles?: string[] } = {},
+): void {
   const dir = join(root, spec.name);
   const rng = new Rng(seed);
   const seconds = opts.seconds ?? 600;
@@ -278,7 +323,8 @@ export function generateRealSet(root: string, spec: RealSetSpec, seed: number, o
   const cross = spec.targetOtherLanguage ? pool(spec.targetOtherLanguage, 0, rng) : null;
   const trainIds = new Set(spec.trainOthers.map((s) => s.id));
   const others = new Map<string, Pool>();
-  for (const s of [...spec.trainOthers, ...spec.broadcastOthers]) if (!others.has(s.id)) others.set(s.id, pool(s, trainIds.has(s.id) ? opts.otherSeconds ?? 60 : 0, rng));
+  for (const s of [...spec.trainOthers, ...spec.broadcastOthers])
+    if (!others.has(s.id)) others.set(s.id, pool(s, trainIds.has(s.id) ? (opts.otherSeconds ?? 60) : 0, rng));
   const musicFiles = opts.musicFiles ?? spec.music;
   const music = musicFiles.map(decodeTelephone);
 
@@ -309,16 +355,32 @@ export function generateRealSet(root: string, spec: RealSetSpec, seed: number, o
     files['cross'] = { audio: 'broadcast-cross.wav', truth: 'broadcast-cross.rttm' };
   }
   const secs = (xs: Float32Array[]): number => Math.round(xs.reduce((a, x) => a + x.length, 0) / SR);
-  writeFileSync(join(dir, 'meta.json'), `${JSON.stringify({
-    seed, sampleRate: SR, seconds, band: 'telephone (8 kHz sampling)',
-    target: spec.target.id, targetOtherLanguage: spec.targetOtherLanguage?.id ?? null,
-    targetTrainClips: target.train.length, targetTrainSeconds: secs(target.train),
-    trainOthers: spec.trainOthers.map((s) => ({ id: s.id, clips: others.get(s.id)!.train.length, seconds: secs(others.get(s.id)!.train) })),
-    broadcastOthers: spec.broadcastOthers.map((s) => ({ id: s.id, seenInTraining: trainIds.has(s.id) })),
-    packages: [...new Set([spec.target, ...(spec.targetOtherLanguage ? [spec.targetOtherLanguage] : []), ...spec.trainOthers, ...spec.broadcastOthers].map((s) => s.package))],
-    music: musicFiles.map((f) => basename(f)),
-    files,
-  }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'meta.json'),
+    `${JSON.stringify(
+      {
+        seed,
+        sampleRate: SR,
+        seconds,
+        band: 'telephone (8 kHz sampling)',
+        target: spec.target.id,
+        targetOtherLanguage: spec.targetOtherLanguage?.id ?? null,
+        targetTrainClips: target.train.length,
+        targetTrainSeconds: secs(target.train),
+        trainOthers: spec.trainOthers.map((s) => ({ id: s.id, clips: others.get(s.id)!.train.length, seconds: secs(others.get(s.id)!.train) })),
+        broadcastOthers: spec.broadcastOthers.map((s) => ({ id: s.id, seenInTraining: trainIds.has(s.id) })),
+        packages: [
+          ...new Set(
+            [spec.target, ...(spec.targetOtherLanguage ? [spec.targetOtherLanguage] : []), ...spec.trainOthers, ...spec.broadcastOthers].map((s) => s.package),
+          ),
+        ],
+        music: musicFiles.map((f) => basename(f)),
+        files,
+      },
+      null,
+      2,
+    )}\n`,
+  );
 }
 
 /** Generates the development sets under `root` unless already there. */
@@ -335,7 +397,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const opt = (name: string, dflt: string): string => (args.includes(name) && args[args.indexOf(name) + 1] ? args[args.indexOf(name) + 1]! : dflt);
   if (args.includes('--blind')) {
     const out = opt('--blind', '');
-    const moh = readdirSync(MOH_DIR).filter((f) => f.endsWith('.wav')).sort().map((f) => join(MOH_DIR, f));
+    const moh = readdirSync(MOH_DIR)
+      .filter((f) => f.endsWith('.wav'))
+      .sort()
+      .map((f) => join(MOH_DIR, f));
     generateRealSet(out, BLIND_SET, 4242, { musicFiles: moh });
     // only counts are printed: the blind set is not looked at before its one run
     const count = (d: string): number => readdirSync(d, { recursive: true }).filter((f) => String(f).endsWith('.wav')).length;

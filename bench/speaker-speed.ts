@@ -48,9 +48,65 @@ function baseMaterial(dir: string): string {
   exec('espeak-ng', ['-v', 'en-gb+f3', '-s', '150', '-w', clip('e2.wav'), `${TEXT[1]} ${TEXT[0]}`]);
   exec('flite', ['-voice', 'slt', '-t', TEXT[0]!, '-o', clip('f1.wav')]);
   exec('flite', ['-voice', 'rms', '-t', `${TEXT[0]} ${TEXT[1]}`, '-o', clip('f2.wav')]);
-  exec('sox', ['-n', '-r', '22050', '-c', '1', clip('m1.wav'), 'synth', '30', 'pluck', 'C4', 'pluck', 'E4', 'pluck', 'G4', 'remix', '-', 'fade', '0.5', '30', '0.5', 'gain', '-12']);
-  exec('sox', ['-n', '-r', '22050', '-c', '1', clip('m2.wav'), 'synth', '25', 'sine', '220', 'sine', '277', 'sine', '330', 'tremolo', '3', '40', 'remix', '-', 'gain', '-15']);
-  const order = [join(DEMO, 'broadcast.wav'), clip('e1.wav'), clip('m1.wav'), join(DEMO, 'target.wav'), clip('f1.wav'), clip('e2.wav'), clip('m2.wav'), join(DEMO, 'others', 'espeak-en-gb-f2-p55.wav'), join(DEMO, 'others', 'flite-kal16.wav'), clip('f2.wav')];
+  exec('sox', [
+    '-n',
+    '-r',
+    '22050',
+    '-c',
+    '1',
+    clip('m1.wav'),
+    'synth',
+    '30',
+    'pluck',
+    'C4',
+    'pluck',
+    'E4',
+    'pluck',
+    'G4',
+    'remix',
+    '-',
+    'fade',
+    '0.5',
+    '30',
+    '0.5',
+    'gain',
+    '-12',
+  ]);
+  exec('sox', [
+    '-n',
+    '-r',
+    '22050',
+    '-c',
+    '1',
+    clip('m2.wav'),
+    'synth',
+    '25',
+    'sine',
+    '220',
+    'sine',
+    '277',
+    'sine',
+    '330',
+    'tremolo',
+    '3',
+    '40',
+    'remix',
+    '-',
+    'gain',
+    '-15',
+  ]);
+  const order = [
+    join(DEMO, 'broadcast.wav'),
+    clip('e1.wav'),
+    clip('m1.wav'),
+    join(DEMO, 'target.wav'),
+    clip('f1.wav'),
+    clip('e2.wav'),
+    clip('m2.wav'),
+    join(DEMO, 'others', 'espeak-en-gb-f2-p55.wav'),
+    join(DEMO, 'others', 'flite-kal16.wav'),
+    clip('f2.wav'),
+  ];
   const parts = order.map((f, i) => {
     const out = clip(`p${String(i).padStart(2, '0')}.wav`);
     exec('sox', [f, '-r', '44100', '-c', '2', '-b', '16', out]);
@@ -96,10 +152,17 @@ export async function run(args: string[]): Promise<BenchResult> {
 
   // start-up and model load alone: a 3 s file
   const tiny = join(DATA, 'tiny-3s.wav');
-  if (!existsSync(tiny)) { mkdirSync(DATA, { recursive: true }); exec('sox', [join(DEMO, 'broadcast.wav'), tiny, 'trim', '0', '3']); }
+  if (!existsSync(tiny)) {
+    mkdirSync(DATA, { recursive: true });
+    exec('sox', [join(DEMO, 'broadcast.wav'), tiny, 'trim', '0', '3']);
+  }
   const startup = Array.from({ length: repeats }, () => timeCommand(process.execPath, [MAIN, 'speaker', 'detect', '--model', model, tiny]).seconds);
 
-  const ours: Record<string, unknown> = { command: 'leanml speaker detect --model MODEL FILE (dist/cli/main.js)', model: relative(ROOT, model), startupAndLoadSeconds: round(median(startup)) };
+  const ours: Record<string, unknown> = {
+    command: 'leanml speaker detect --model MODEL FILE (dist/cli/main.js)',
+    model: relative(ROOT, model),
+    startupAndLoadSeconds: round(median(startup)),
+  };
   const reference: { tool: string } & Record<string, unknown> = { tool: 'PyTorch/torchaudio original method (bench/speaker_reference.py, 2 threads)' };
   const ratios: number[] = [];
   const files = sizes.flatMap((seconds) => formats.map((format) => ({ seconds, format, key: `${seconds}s-${format}`, path: recording(seconds, format) })));
@@ -115,13 +178,25 @@ export async function run(args: string[]): Promise<BenchResult> {
         const o = timeCommand(process.execPath, [MAIN, 'speaker', 'detect', '--model', model, f.path]);
         if (o.status !== 0) throw new Error(`speaker-speed: leanml failed on ${f.path}: ${o.stderr}`);
         const r = results.get(f.key) ?? { walls: [], cpus: [], rss: [], segments: -1 };
-        r.walls.push(o.seconds); r.cpus.push(o.cpuSeconds); r.rss.push(o.peakRssMiB);
+        r.walls.push(o.seconds);
+        r.cpus.push(o.cpuSeconds);
+        r.rss.push(o.peakRssMiB);
         r.segments = (JSON.parse(o.stdout) as { segments: unknown[] }).segments.length;
         results.set(f.key, r);
       }
     }
     if (withRef && i < refRepeats) {
-      const r = timeCommand('/usr/bin/python3', [join(ROOT, 'bench', 'speaker_reference.py'), '--target', join(DEMO, 'target.wav'), '--others', join(DEMO, 'others'), '--steps', '20', '--detect', ...files.map((f) => f.path)]);
+      const r = timeCommand('/usr/bin/python3', [
+        join(ROOT, 'bench', 'speaker_reference.py'),
+        '--target',
+        join(DEMO, 'target.wav'),
+        '--others',
+        join(DEMO, 'others'),
+        '--steps',
+        '20',
+        '--detect',
+        ...files.map((f) => f.path),
+      ]);
       if (r.status !== 0) throw new Error(`speaker-speed: speaker_reference.py failed: ${r.stderr}`);
       const out = JSON.parse(r.stdout) as { results: { seconds: number }[] };
       files.forEach((f, k) => refIn.set(f.key, [...(refIn.get(f.key) ?? []), out.results[k]!.seconds]));
@@ -131,7 +206,15 @@ export async function run(args: string[]): Promise<BenchResult> {
   for (const f of files) {
     const r = results.get(f.key)!;
     const wall = median(r.walls);
-    ours[f.key] = { audioSeconds: f.seconds, wallSeconds: round(wall), cpuSeconds: round(median(r.cpus)), timesRealTime: Math.round(f.seconds / wall), peakRssMiB: round(median(r.rss), 1), segments: r.segments, runs: repeats };
+    ours[f.key] = {
+      audioSeconds: f.seconds,
+      wallSeconds: round(wall),
+      cpuSeconds: round(median(r.cpus)),
+      timesRealTime: Math.round(f.seconds / wall),
+      peakRssMiB: round(median(r.rss), 1),
+      segments: r.segments,
+      runs: repeats,
+    };
     if (withRef) {
       const ref = median(refIn.get(f.key)!);
       reference[f.key] = { detectSecondsInProcess: round(ref), timesRealTimeInProcess: Math.round(f.seconds / ref), runs: refRepeats };

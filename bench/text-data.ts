@@ -84,7 +84,11 @@ async function main(): Promise<void> {
   // a string under two languages (untranslated or shared) says nothing about either
   const seen = new Map<string, number>();
   for (const set of byLang.values()) for (const s of set) seen.set(s, (seen.get(s) ?? 0) + 1);
-  const ranked = [...byLang].map(([l, set]) => [l, [...set].filter((s) => seen.get(s) === 1).sort()] as const).filter(([, s]) => s.length >= min).sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1)).slice(0, nLang);
+  const ranked = [...byLang]
+    .map(([l, set]) => [l, [...set].filter((s) => seen.get(s) === 1).sort()] as const)
+    .filter(([, s]) => s.length >= min)
+    .sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))
+    .slice(0, nLang);
   const rng = new Rng(7);
   const lines: string[] = [];
   for (const [lang, strings] of ranked) {
@@ -94,7 +98,9 @@ async function main(): Promise<void> {
   }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${lines.join('\n')}\n`);
-  process.stderr.write(`${out}: ${lines.length} lines, ${ranked.length} languages: ${ranked.map(([l, s]) => `${l} ${Math.min(s.length, perLang)}`).join(', ')}\n`);
+  process.stderr.write(
+    `${out}: ${lines.length} lines, ${ranked.length} languages: ${ranked.map(([l, s]) => `${l} ${Math.min(s.length, perLang)}`).join(', ')}\n`,
+  );
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) await main();

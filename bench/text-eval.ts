@@ -57,11 +57,17 @@ function split<T>(xs: T[], seed: number, share = 0.8): [T[], T[]] {
 const toText = (lines: LabelledLine[]): string => `${lines.map((l) => `${l.labels.map((x) => `__label__${x}`).join(' ')} ${l.tokens.join(' ')}`).join('\n')}\n`;
 
 function loadData(name: string): LabelledLine[] {
-  if (name === 'spam') return parseLabelledLines(loadSpamCorpus().map((m) => `__label__${m.label} ${m.tokens}`).join('\n'), 'spam');
+  if (name === 'spam')
+    return parseLabelledLines(
+      loadSpamCorpus()
+        .map((m) => `__label__${m.label} ${m.tokens}`)
+        .join('\n'),
+      'spam',
+    );
   const path = join(HERE, 'data/text/langid.txt');
   if (!existsSync(path)) {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(HERE, 'text-data.ts'), '--out', path], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('text-eval: bench/text-data.ts failed (needs gettext\'s msgunfmt)');
+    if (r.status !== 0) throw new Error("text-eval: bench/text-data.ts failed (needs gettext's msgunfmt)");
   }
   return parseLabelledLines(readFileSync(path, 'utf8'), path);
 }
@@ -80,13 +86,44 @@ function capPerLabel(lines: LabelledLine[], n: number): LabelledLine[] {
 /** fastText's hashed rows: 200k instead of its 2M default (same accuracy on these sizes, a tenth of the start-up). */
 const FASTTEXT_BUCKETS = 200_000;
 
-interface FastTextConfig { epoch: number; lr: number; minn: number; maxn: number }
+interface FastTextConfig {
+  epoch: number;
+  lr: number;
+  minn: number;
+  maxn: number;
+}
 
 function fastTextAccuracy(dir: string, train: LabelledLine[], test: LabelledLine[], c: FastTextConfig): number {
   writeFileSync(join(dir, 'ft-train.txt'), toText(train));
   writeFileSync(join(dir, 'ft-test.txt'), toText(test));
   const prefix = join(dir, 'ft');
-  const t = spawnSync('fasttext', ['supervised', '-input', join(dir, 'ft-train.txt'), '-output', prefix, '-epoch', String(c.epoch), '-lr', String(c.lr), '-minn', String(c.minn), '-maxn', String(c.maxn), '-bucket', String(FASTTEXT_BUCKETS), '-thread', '2', '-verbose', '0', '-seed', '1'], { encoding: 'utf8' });
+  const t = spawnSync(
+    'fasttext',
+    [
+      'supervised',
+      '-input',
+      join(dir, 'ft-train.txt'),
+      '-output',
+      prefix,
+      '-epoch',
+      String(c.epoch),
+      '-lr',
+      String(c.lr),
+      '-minn',
+      String(c.minn),
+      '-maxn',
+      String(c.maxn),
+      '-bucket',
+      String(FASTTEXT_BUCKETS),
+      '-thread',
+      '2',
+      '-verbose',
+      '0',
+      '-seed',
+      '1',
+    ],
+    { encoding: 'utf8' },
+  );
   if (t.status !== 0) throw new Error(`fasttext supervised failed: ${t.stderr}`);
   const r = spawnSync('fasttext', ['test', `${prefix}.bin`, join(dir, 'ft-test.txt')], { encoding: 'utf8' });
   const m = /P@1\s+([\d.]+)/.exec(r.stdout);
@@ -102,18 +139,62 @@ async function linearAccuracy(dir: string, train: LabelledLine[], test: Labelled
 }
 
 /** leanml (in-process, default settings but the vocabulary's) and, when asked, the PyTorch twin on the same encoded lines. */
-async function textAccuracy(dir: string, arch: TextArch, train: LabelledLine[], test: LabelledLine[], vocab: Vocab, seed: number, maxTokens: number | undefined, torch: boolean): Promise<{ ours: number; oursEpochSeconds: number; torch?: number; torchEpochSeconds?: number }> {
+async function textAccuracy(
+  dir: string,
+  arch: TextArch,
+  train: LabelledLine[],
+  test: LabelledLine[],
+  vocab: Vocab,
+  seed: number,
+  maxTokens: number | undefined,
+  torch: boolean,
+): Promise<{ ours: number; oursEpochSeconds: number; torch?: number; torchEpochSeconds?: number }> {
   const [fit, held] = split(train, 1000 + seed, 0.9);
   const model = await trainText(fit, { net: { arch }, vocab: { ...vocab, maxTokens }, train: { seed }, validationLines: held });
   try {
     const ours = testText(model, test).accuracy;
     const h = model.meta.training.history;
-    const out: { ours: number; oursEpochSeconds: number; torch?: number; torchEpochSeconds?: number } = { ours, oursEpochSeconds: h.reduce((s, e) => s + e.seconds, 0) / h.length };
+    const out: { ours: number; oursEpochSeconds: number; torch?: number; torchEpochSeconds?: number } = {
+      ours,
+      oursEpochSeconds: h.reduce((s, e) => s + e.seconds, 0) / h.length,
+    };
     if (torch) {
       const data = join(dir, 'encoded.safetensors');
-      saveSafetensors(data, { ...encodedSetTensors(model.encode(fit, 'train'), 'train'), ...encodedSetTensors(model.encode(held, 'valid'), 'valid'), ...encodedSetTensors(model.encode(test, 'test'), 'test') }, { vocabSize: String(model.vocab.size), numLabels: String(model.labels.length) });
+      saveSafetensors(
+        data,
+        {
+          ...encodedSetTensors(model.encode(fit, 'train'), 'train'),
+          ...encodedSetTensors(model.encode(held, 'valid'), 'valid'),
+          ...encodedSetTensors(model.encode(test, 'test'), 'test'),
+        },
+        { vocabSize: String(model.vocab.size), numLabels: String(model.labels.length) },
+      );
       const s = model.settings;
-      const r = spawnSync('/usr/bin/python3', [join(HERE, 'text_reference.py'), 'train', data, '--arch', arch, '--dim', String(s.net.dim), '--hidden', String(s.net.hidden), '--epochs', String(s.train.epochs), '--patience', String(s.train.patience), '--batch-size', String(s.train.batchSize), '--lr', String(s.train.lr), '--seed', String(seed)], { encoding: 'utf8' });
+      const r = spawnSync(
+        '/usr/bin/python3',
+        [
+          join(HERE, 'text_reference.py'),
+          'train',
+          data,
+          '--arch',
+          arch,
+          '--dim',
+          String(s.net.dim),
+          '--hidden',
+          String(s.net.hidden),
+          '--epochs',
+          String(s.train.epochs),
+          '--patience',
+          String(s.train.patience),
+          '--batch-size',
+          String(s.train.batchSize),
+          '--lr',
+          String(s.train.lr),
+          '--seed',
+          String(seed),
+        ],
+        { encoding: 'utf8' },
+      );
       if (r.status !== 0) throw new Error(`text_reference.py failed: ${r.stderr}`);
       const j = JSON.parse(r.stdout) as { testAccuracy: number; secondsPerEpoch: number };
       out.torch = j.testAccuracy;
@@ -143,7 +224,13 @@ export async function run(args: string[]): Promise<BenchResult> {
     const devSplits = [100, 101].map((s) => split(dev, s));
     let ftBest: { c: FastTextConfig; acc: number } | null = null;
     const ftGrid: FastTextConfig[] = [];
-    for (const epoch of [5, 25]) for (const lr of [0.1, 1.0]) for (const [minn, maxn] of [[0, 0], [2, 4]] as const) ftGrid.push({ epoch, lr, minn, maxn });
+    for (const epoch of [5, 25])
+      for (const lr of [0.1, 1.0])
+        for (const [minn, maxn] of [
+          [0, 0],
+          [2, 4],
+        ] as const)
+          ftGrid.push({ epoch, lr, minn, maxn });
     if (useFastText) {
       for (const c of ftGrid) {
         const acc = devSplits.reduce((s, [tr, te]) => s + fastTextAccuracy(dir, tr, te, c), 0) / devSplits.length;
@@ -153,7 +240,10 @@ export async function run(args: string[]): Promise<BenchResult> {
     }
     let vocab: Vocab = { minn: 0, maxn: 0 };
     let vocabAcc = -1;
-    for (const v of [{ minn: 0, maxn: 0 }, { minn: 2, maxn: 4 }]) {
+    for (const v of [
+      { minn: 0, maxn: 0 },
+      { minn: 2, maxn: 4 },
+    ]) {
       let acc = 0;
       for (const [tr, te] of devSplits) acc += (await textAccuracy(dir, 'bag', tr, te, v, 1, maxTokens, false)).ours / devSplits.length;
       log(`dev: leanml bag ${JSON.stringify(v)} accuracy ${acc.toFixed(4)}`);
@@ -175,16 +265,40 @@ export async function run(args: string[]): Promise<BenchResult> {
         push(`leanml-${arch}`, r.ours, r.oursEpochSeconds);
         if (r.torch !== undefined) push(`torch-${arch}`, r.torch, r.torchEpochSeconds);
       }
-      log(`split ${seed}: ${Object.entries(res).map(([k, v]) => `${k} ${v[v.length - 1]!.toFixed(4)}`).join(', ')}`);
+      log(
+        `split ${seed}: ${Object.entries(res)
+          .map(([k, v]) => `${k} ${v[v.length - 1]!.toFixed(4)}`)
+          .join(', ')}`,
+      );
     }
-    const figures = Object.fromEntries(Object.entries(res).map(([k, v]) => [k, { ...stats(v), ...(secs[k] ? { meanEpochSeconds: Math.round((secs[k]!.reduce((s, x) => s + x, 0) / secs[k]!.length) * 100) / 100 } : {}) }]));
+    const figures = Object.fromEntries(
+      Object.entries(res).map(([k, v]) => [
+        k,
+        { ...stats(v), ...(secs[k] ? { meanEpochSeconds: Math.round((secs[k]!.reduce((s, x) => s + x, 0) / secs[k]!.length) * 100) / 100 } : {}) },
+      ]),
+    );
     const ours = Object.fromEntries(Object.entries(figures).filter(([k]) => k.startsWith('leanml-')));
     const reference = Object.fromEntries(Object.entries(figures).filter(([k]) => !k.startsWith('leanml-')));
     const best = Math.max(...Object.values(ours).map((f) => f.mean));
     return {
       name: 'text-eval',
-      ours: { data: dataName, lines: all.length, labels: new Set(all.flatMap((l) => l.labels)).size, devLines: dev.length, reportLines: report.length, splits: nSplits, vocab, maxTokens: maxTokens ?? 'default', ...ours },
-      reference: { tool: 'fastText supervised (tuned on dev splits), leanml linear (defaults), PyTorch 1.13 twin (same encoded lines)', fastTextSettings: ftBest?.c ?? null, fastTextDevAccuracy: ftBest?.acc ?? null, ...reference },
+      ours: {
+        data: dataName,
+        lines: all.length,
+        labels: new Set(all.flatMap((l) => l.labels)).size,
+        devLines: dev.length,
+        reportLines: report.length,
+        splits: nSplits,
+        vocab,
+        maxTokens: maxTokens ?? 'default',
+        ...ours,
+      },
+      reference: {
+        tool: 'fastText supervised (tuned on dev splits), leanml linear (defaults), PyTorch 1.13 twin (same encoded lines)',
+        fastTextSettings: ftBest?.c ?? null,
+        fastTextDevAccuracy: ftBest?.acc ?? null,
+        ...reference,
+      },
       ratio: reference['fastText'] ? Math.round((best / reference['fastText'].mean) * 1000) / 1000 : null,
       ...(useFastText ? {} : { note: 'fasttext not installed (apt-get install fasttext)' }),
     };

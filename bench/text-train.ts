@@ -32,7 +32,10 @@ export async function run(args: string[]): Promise<BenchResult> {
   const epochs = arg(args, '--epochs', '2');
   const maxTokens = arg(args, '--max-tokens', '');
   let text: string;
-  if (data === 'spam') text = loadSpamCorpus().map((m) => `__label__${m.label} ${m.tokens}`).join('\n');
+  if (data === 'spam')
+    text = loadSpamCorpus()
+      .map((m) => `__label__${m.label} ${m.tokens}`)
+      .join('\n');
   else {
     const path = join(HERE, 'data/text/langid.txt');
     if (!existsSync(path)) throw new Error('text-train: run bench/text-data.ts first (or npm run bench -- text-eval)');
@@ -47,28 +50,82 @@ export async function run(args: string[]): Promise<BenchResult> {
     const input = join(dir, 'train.txt');
     writeFileSync(input, `${lines.join('\n')}\n`);
     const model = join(dir, 'model');
-    const cli = timeCommand(process.execPath, ['--import', 'tsx', MAIN, 'text', 'train', '--input', input, '--model', model, '--arch', arch, '--epochs', epochs, '--validation', '0', '--quiet', ...(maxTokens ? ['--max-tokens', maxTokens] : [])]);
+    const cli = timeCommand(process.execPath, [
+      '--import',
+      'tsx',
+      MAIN,
+      'text',
+      'train',
+      '--input',
+      input,
+      '--model',
+      model,
+      '--arch',
+      arch,
+      '--epochs',
+      epochs,
+      '--validation',
+      '0',
+      '--quiet',
+      ...(maxTokens ? ['--max-tokens', maxTokens] : []),
+    ]);
     if (cli.status !== 0) throw new Error(`leanml text train failed: ${cli.stderr}`);
     const summary = JSON.parse(cli.stdout) as { secondsPerEpoch: number; backend: string; vocabularyRows: number };
-    const ours = { cli: 'leanml text train', arch, lines: lines.length, epochs: Number(epochs), secondsPerEpoch: Math.round(summary.secondsPerEpoch * 100) / 100, wallSeconds: Math.round(cli.seconds * 100) / 100, peakRssMiB: Math.round(cli.peakRssMiB), backend: summary.backend, vocabularyRows: summary.vocabularyRows };
+    const ours = {
+      cli: 'leanml text train',
+      arch,
+      lines: lines.length,
+      epochs: Number(epochs),
+      secondsPerEpoch: Math.round(summary.secondsPerEpoch * 100) / 100,
+      wallSeconds: Math.round(cli.seconds * 100) / 100,
+      peakRssMiB: Math.round(cli.peakRssMiB),
+      backend: summary.backend,
+      vocabularyRows: summary.vocabularyRows,
+    };
     if (!havePython('torch')) return { name: 'text-train', ours, reference: null, ratio: null, note: 'PyTorch not installed (apt-get install python3-torch)' };
     // The same lines, encoded by the trained model's vocabulary, for the PyTorch twin.
     const m = await loadTextModel(model);
     const set = m.encode(parseLabelledLines(lines.join('\n'), 'train'), 'train');
     const empty = m.encode([], 'none');
     const encoded = join(dir, 'encoded.safetensors');
-    saveSafetensors(encoded, { ...encodedSetTensors(set, 'train'), ...encodedSetTensors(empty, 'valid'), ...encodedSetTensors(empty, 'test') }, { vocabSize: String(m.vocab.size), numLabels: String(m.labels.length) });
+    saveSafetensors(
+      encoded,
+      { ...encodedSetTensors(set, 'train'), ...encodedSetTensors(empty, 'valid'), ...encodedSetTensors(empty, 'test') },
+      { vocabSize: String(m.vocab.size), numLabels: String(m.labels.length) },
+    );
     const s = m.settings;
     m.dispose();
     const torch = (threads: number): { secondsPerEpoch: number; wallSeconds: number } => {
-      const r = timeCommand('/usr/bin/python3', [join(HERE, 'text_reference.py'), 'train', encoded, '--arch', arch, '--dim', String(s.net.dim), '--hidden', String(s.net.hidden), '--epochs', epochs, '--batch-size', String(s.train.batchSize), '--lr', String(s.train.lr), '--threads', String(threads)]);
+      const r = timeCommand('/usr/bin/python3', [
+        join(HERE, 'text_reference.py'),
+        'train',
+        encoded,
+        '--arch',
+        arch,
+        '--dim',
+        String(s.net.dim),
+        '--hidden',
+        String(s.net.hidden),
+        '--epochs',
+        epochs,
+        '--batch-size',
+        String(s.train.batchSize),
+        '--lr',
+        String(s.train.lr),
+        '--threads',
+        String(threads),
+      ]);
       if (r.status !== 0) throw new Error(`text_reference.py failed: ${r.stderr}`);
-      return { secondsPerEpoch: Math.round((JSON.parse(r.stdout) as { secondsPerEpoch: number }).secondsPerEpoch * 100) / 100, wallSeconds: Math.round(r.seconds * 100) / 100 };
+      return {
+        secondsPerEpoch: Math.round((JSON.parse(r.stdout) as { secondsPerEpoch: number }).secondsPerEpoch * 100) / 100,
+        wallSeconds: Math.round(r.seconds * 100) / 100,
+      };
     };
     const one = torch(1);
     const two = torch(2);
     return {
-      name: 'text-train', ours,
+      name: 'text-train',
+      ours,
       reference: { tool: 'PyTorch 1.13 (bench/text_reference.py)', oneThread: one, twoThreads: two },
       ratio: Math.round((one.secondsPerEpoch / ours.secondsPerEpoch) * 1000) / 1000,
     };

@@ -11,7 +11,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Bundles the web entry point (platform browser: a Node built-in on its graph fails the build) and copies the page. */
 export async function bundleWeb(out: string): Promise<void> {
   mkdirSync(out, { recursive: true });
-  await build({ entryPoints: [join(root, 'src/fasttext/web.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: join(out, 'leanml-fasttext-web.js'), logLevel: 'error' });
+  await build({
+    entryPoints: [join(root, 'src/fasttext/web.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    outfile: join(out, 'leanml-fasttext-web.js'),
+    logLevel: 'error',
+  });
   for (const f of ['index.html', 'page.js']) copyFileSync(join(root, 'examples/fasttext-web', f), join(out, f));
 }
 

@@ -32,7 +32,10 @@ export async function runOurs(train: string, test: string, options: TrainOptions
   const { model, summary } = result!;
   const metrics = await evaluate(model, test);
   // latency: predictText on raw lines (parse + encode + dot product), one at a time
-  const lines = readFileSync(test, 'utf8').split('\n', 20_001).filter((l) => l.length > 0).slice(0, 20_000);
+  const lines = readFileSync(test, 'utf8')
+    .split('\n', 20_001)
+    .filter((l) => l.length > 0)
+    .slice(0, 20_000);
   const t0 = performance.now();
   for (const l of lines) model.predictText(l);
   const predictMicros = ((performance.now() - t0) * 1000) / lines.length;
@@ -43,7 +46,19 @@ export async function runOurs(train: string, test: string, options: TrainOptions
     const modelBytes = statSync(path).size;
     let cli: OursRun['cli'];
     if (opts.cliArgs) {
-      const r = timeCommand(process.execPath, ['--import', 'tsx', MAIN, 'linear', 'train', '--input', train, '--model', join(dir, 'cli.bin'), '--quiet', ...opts.cliArgs]);
+      const r = timeCommand(process.execPath, [
+        '--import',
+        'tsx',
+        MAIN,
+        'linear',
+        'train',
+        '--input',
+        train,
+        '--model',
+        join(dir, 'cli.bin'),
+        '--quiet',
+        ...opts.cliArgs,
+      ]);
       if (r.status !== 0) throw new Error(`leanml linear train failed: ${r.stderr}`);
       cli = { wallSeconds: r.seconds, peakRssMiB: r.peakRssMiB, examplesPerSecond: summary.examples / r.seconds };
     }

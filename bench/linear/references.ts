@@ -28,7 +28,15 @@ export function runSklearn(train: string, test: string, examples: number, epochs
   const r = timeCommand('/usr/bin/python3', [SKLEARN_SCRIPT, train, test, String(epochs), String(bits)]);
   if (r.status !== 0) throw new Error(`sklearn reference failed: ${r.stderr}`);
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { tool: string; trainSeconds: number; examplesPerSecond: number; accuracy: number };
-  return { tool: j.tool, examplesPerSecond: j.examplesPerSecond, accuracy: j.accuracy, wallSeconds: r.seconds, trainSeconds: j.trainSeconds, peakRssMiB: r.peakRssMiB, note: `${epochs} epoch(s), 2^${bits} hashed features, token_pattern \\S+, l2-normalised rows; ${examples} examples` };
+  return {
+    tool: j.tool,
+    examplesPerSecond: j.examplesPerSecond,
+    accuracy: j.accuracy,
+    wallSeconds: r.seconds,
+    trainSeconds: j.trainSeconds,
+    peakRssMiB: r.peakRssMiB,
+    note: `${epochs} epoch(s), 2^${bits} hashed features, token_pattern \\S+, l2-normalised rows; ${examples} examples`,
+  };
 }
 
 /** fastText supervised, default settings except `epochs` and 2 threads (this machine's cores). */
@@ -41,7 +49,15 @@ export function runFasttext(train: string, test: string, examples: number, epoch
     if (r.status !== 0) throw new Error(`fasttext failed: ${r.stderr}`);
     const t = timeCommand('fasttext', ['test', `${out}.bin`, test]);
     const p1 = /P@1\s+([\d.]+)/.exec(t.stdout);
-    return { tool: 'fastText 0.9.2 supervised', examplesPerSecond: (examples * epochs) / r.seconds, accuracy: p1 ? Number(p1[1]) : null, wallSeconds: r.seconds, trainSeconds: null, peakRssMiB: r.peakRssMiB, note: `${epochs} epoch(s), -thread 2, other settings default; wall time includes saving the model` };
+    return {
+      tool: 'fastText 0.9.2 supervised',
+      examplesPerSecond: (examples * epochs) / r.seconds,
+      accuracy: p1 ? Number(p1[1]) : null,
+      wallSeconds: r.seconds,
+      trainSeconds: null,
+      peakRssMiB: r.peakRssMiB,
+      note: `${epochs} epoch(s), -thread 2, other settings default; wall time includes saving the model`,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -65,7 +81,12 @@ export async function runLiblinear(train: string, test: string, examples: number
           if (id === undefined) ids.set(t, (id = ids.size + 1));
           idx.add(id);
         }
-        parts.push(`${label === 'spam' || label === '1' ? '+1' : '-1'} ${[...idx].sort((a, b) => a - b).map((i) => `${i}:1`).join(' ')}\n`);
+        parts.push(
+          `${label === 'spam' || label === '1' ? '+1' : '-1'} ${[...idx]
+            .sort((a, b) => a - b)
+            .map((i) => `${i}:1`)
+            .join(' ')}\n`,
+        );
         if (parts.length >= 10000) {
           out.write(parts.join(''));
           parts = [];
@@ -83,7 +104,15 @@ export async function runLiblinear(train: string, test: string, examples: number
     if (r.status !== 0) throw new Error(`liblinear-train failed: ${r.stderr}`);
     const p = timeCommand('liblinear-predict', [te, model, join(dir, 'pred')]);
     const acc = /Accuracy = ([\d.]+)%/.exec(p.stdout);
-    return { tool: `LIBLINEAR liblinear-train ${solverArgs.length ? solverArgs.join(' ') : '(default: -s 1, C=1)'}`, examplesPerSecond: examples / r.seconds, accuracy: acc ? Number(acc[1]) / 100 : null, wallSeconds: r.seconds, trainSeconds: null, peakRssMiB: r.peakRssMiB, note: 'binary features 1:1 per distinct token (unnormalised); conversion to libsvm not timed' };
+    return {
+      tool: `LIBLINEAR liblinear-train ${solverArgs.length ? solverArgs.join(' ') : '(default: -s 1, C=1)'}`,
+      examplesPerSecond: examples / r.seconds,
+      accuracy: acc ? Number(acc[1]) / 100 : null,
+      wallSeconds: r.seconds,
+      trainSeconds: null,
+      peakRssMiB: r.peakRssMiB,
+      note: 'binary features 1:1 per distinct token (unnormalised); conversion to libsvm not timed',
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -74,7 +74,12 @@ export async function acrossSplits(
   make: (seed: number, trainPath: string, testPath: string) => Promise<number>,
   o: SplitOptions = {},
   log: (s: string) => void = (s) => process.stderr.write(s),
-): Promise<{ seeds: number[]; summary: Record<string, Summary>; pairedDifference: Record<string, Summary & { leanmlBetter: number }>; perSplit: Record<string, number[]> }> {
+): Promise<{
+  seeds: number[];
+  summary: Record<string, Summary>;
+  pairedDifference: Record<string, Summary & { leanmlBetter: number }>;
+  perSplit: Record<string, number[]>;
+}> {
   const scores: SplitScores = {};
   for (const seed of seeds) {
     const train = join(dir, `split-${seed}-train.txt`);
@@ -82,7 +87,11 @@ export async function acrossSplits(
     const n = await make(seed, train, test);
     const s = await scoreSplit(train, test, n, o);
     for (const [k, v] of Object.entries(s)) (scores[k] ??= []).push(v);
-    log(`  split ${seed}: ${Object.entries(s).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}\n`);
+    log(
+      `  split ${seed}: ${Object.entries(s)
+        .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+        .join(', ')}\n`,
+    );
     rmSync(train, { force: true });
     rmSync(test, { force: true });
   }

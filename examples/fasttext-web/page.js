@@ -12,14 +12,16 @@ const esc = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>'
 const result = { lid: null, nn: null, errors: [] };
 window.leanmlDemo = result;
 
-$('lid-text').value = params.get('text') ?? [
-  'The quick brown fox jumps over the lazy dog.',
-  'Le renard brun saute par-dessus le chien paresseux.',
-  'Der schnelle braune Fuchs springt über den faulen Hund.',
-  'El rápido zorro marrón salta sobre el perro perezoso.',
-  'Быстрая коричневая лиса прыгает через ленивую собаку.',
-  'すばやい茶色の狐がのろまな犬を飛び越える。',
-].join('\n');
+$('lid-text').value =
+  params.get('text') ??
+  [
+    'The quick brown fox jumps over the lazy dog.',
+    'Le renard brun saute par-dessus le chien paresseux.',
+    'Der schnelle braune Fuchs springt über den faulen Hund.',
+    'El rápido zorro marrón salta sobre el perro perezoso.',
+    'Быстрая коричневая лиса прыгает через ленивую собаку.',
+    'すばやい茶色の狐がのろまな犬を飛び越える。',
+  ].join('\n');
 $('nn-word').value = params.get('word') ?? 'freedomz';
 if (params.get('nprobe')) $('nn-nprobe').value = params.get('nprobe');
 
@@ -37,7 +39,9 @@ async function identify() {
       lid = openModelBytes(bytes, FTZ);
       $('lid-model').textContent = `(${FTZ}, ${mb(bytes.byteLength)}, ${lid.nlabels} labels, loaded in ${Math.round(performance.now() - t0)} ms)`;
     }
-    const lines = $('lid-text').value.split('\n').filter((l) => l.trim());
+    const lines = $('lid-text')
+      .value.split('\n')
+      .filter((l) => l.trim());
     const t0 = performance.now();
     const preds = lines.map((l) => ({ text: l, top: lid.predict(l, 1)[0] ?? { label: '?', prob: 0 } }));
     const ms = performance.now() - t0;
@@ -56,7 +60,8 @@ async function neighbours() {
     if (!store) {
       store = await openRemoteStore(STORE);
       const h = store.header;
-      $('nn-store').innerHTML = `<p class="sub">${esc(STORE_NAME)}: ${mb(store.stats.size)}, ${h.nwords.toLocaleString()} words, dim ${h.args.dim}, ${h.dtype}${h.index ? `, ${h.index.lists} lists` : ', no index (search reads every row)'}</p>`;
+      $('nn-store').innerHTML =
+        `<p class="sub">${esc(STORE_NAME)}: ${mb(store.stats.size)}, ${h.nwords.toLocaleString()} words, dim ${h.args.dim}, ${h.dtype}${h.index ? `, ${h.index.lists} lists` : ', no index (search reads every row)'}</p>`;
     }
     store.nprobe = Number($('nn-nprobe').value);
     const word = $('nn-word').value.trim();
@@ -68,11 +73,21 @@ async function neighbours() {
     const ms = performance.now() - t0;
     const s = store.stats;
     const fetched = s.bytesFetched - before.bytesFetched;
-    result.nn = { word, known, neighbours: nn.map((n) => ({ word: n.word, score: n.score })), fetched, requests: s.requests - before.requests, total: s.bytesFetched, size: s.size };
-    $('nn-out').innerHTML = `<p>${esc(word)} is ${known ? 'in the vocabulary' : '<b>not in the vocabulary</b>: its vector is the mean of its character n-gram rows'}</p><table><tr><th>neighbour</th><th>cosine</th></tr>${nn
-      .map((n) => `<tr><td>${esc(n.word)}</td><td class="num">${n.score.toFixed(4)}</td></tr>`)
-      .join('')}</table>`;
-    $('nn-meter').innerHTML = `this query: <b>${mb(fetched)}</b> in ${result.nn.requests} range requests, ${ms.toFixed(0)} ms &middot; since opening: <b>${mb(s.bytesFetched)}</b> of ${mb(s.size)} (<b>${((100 * s.bytesFetched) / s.size).toFixed(2)}%</b>) in ${s.requests} requests`;
+    result.nn = {
+      word,
+      known,
+      neighbours: nn.map((n) => ({ word: n.word, score: n.score })),
+      fetched,
+      requests: s.requests - before.requests,
+      total: s.bytesFetched,
+      size: s.size,
+    };
+    $('nn-out').innerHTML =
+      `<p>${esc(word)} is ${known ? 'in the vocabulary' : '<b>not in the vocabulary</b>: its vector is the mean of its character n-gram rows'}</p><table><tr><th>neighbour</th><th>cosine</th></tr>${nn
+        .map((n) => `<tr><td>${esc(n.word)}</td><td class="num">${n.score.toFixed(4)}</td></tr>`)
+        .join('')}</table>`;
+    $('nn-meter').innerHTML =
+      `this query: <b>${mb(fetched)}</b> in ${result.nn.requests} range requests, ${ms.toFixed(0)} ms &middot; since opening: <b>${mb(s.bytesFetched)}</b> of ${mb(s.size)} (<b>${((100 * s.bytesFetched) / s.size).toFixed(2)}%</b>) in ${s.requests} requests`;
   } catch (err) {
     fail('nn', err);
   }

@@ -20,7 +20,7 @@ export function downmix(channels: readonly Float32Array[]): Float32Array {
     return out;
   }
   const acc = new Float64Array(n);
-  for (const ch of channels) for (let i = 0; i < n; i++) acc[i] += ch[i]!;
+  for (const ch of channels) for (let i = 0; i < n; i++) acc[i]! += ch[i]!;
   const C = channels.length;
   for (let i = 0; i < n; i++) out[i] = acc[i]! / C;
   return out;

@@ -58,7 +58,10 @@ function runCapture(cmd: string, args: string[], timeoutMs: number): Promise<{ s
 }
 
 function lastLine(s: string): string {
-  const lines = s.trim().split('\n').filter((l) => l.trim() !== '');
+  const lines = s
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   return lines.length ? lines[lines.length - 1]!.trim() : 'no message';
 }
 
@@ -81,7 +84,8 @@ export async function ffprobe(path: string, what: string): Promise<ProbeResult> 
   if (!audio) throw new FormatError(`${path}: no audio stream (container ${parsed.format?.format_name ?? what})`);
   const sampleRate = Number(audio['sample_rate']);
   const channels = Number(audio['channels']);
-  if (!(sampleRate > 0) || !(channels > 0)) throw new FormatError(`${path}: audio stream has no usable sample rate / channel count (codec ${String(audio['codec_name'])})`);
+  if (!(sampleRate > 0) || !(channels > 0))
+    throw new FormatError(`${path}: audio stream has no usable sample rate / channel count (codec ${String(audio['codec_name'])})`);
   const dur = Number(audio['duration'] ?? parsed.format?.duration);
   return {
     container: parsed.format?.format_name ?? what,
@@ -99,7 +103,26 @@ export async function ffprobe(path: string, what: string): Promise<ProbeResult> 
 export async function* ffmpegChunks(path: string, what: string, channels: number, chunkFrames = 1 << 16): AsyncGenerator<Float32Array[]> {
   const child = spawn(
     ffmpegPath(),
-    ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', path, '-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', String(channels), '-f', 'f32le', '-c:a', 'pcm_f32le', '-'],
+    [
+      '-nostdin',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-i',
+      path,
+      '-map',
+      '0:a:0',
+      '-vn',
+      '-sn',
+      '-dn',
+      '-ac',
+      String(channels),
+      '-f',
+      'f32le',
+      '-c:a',
+      'pcm_f32le',
+      '-',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

@@ -45,7 +45,8 @@ export function frameMel(mel: Mel, opts: FrameMelOptions = {}): MelFrames {
   const pad = opts.pad ?? 'constant';
   if (!Number.isInteger(L) || L < 1) throw new UsageError(`frameMel: frameLength must be a positive integer, got ${L}`);
   if (!Number.isInteger(hop) || hop < 1) throw new UsageError(`frameMel: hop must be a positive integer, got ${hop}`);
-  if (pad !== 'constant' && pad !== 'edge' && pad !== 'drop') throw new UsageError(`frameMel: pad must be 'constant', 'edge' or 'drop', got '${pad as string}'`);
+  if (pad !== 'constant' && pad !== 'edge' && pad !== 'drop')
+    throw new UsageError(`frameMel: pad must be 'constant', 'edge' or 'drop', got '${pad as string}'`);
   const { nMels: M, nFrames: T, data: src } = mel;
   if (src.length !== M * T) throw new UsageError(`frameMel: data has ${src.length} values, expected nMels * nFrames = ${M * T}`);
   // Full windows, then (unless dropped) one more covering the tail frames no full window reached.

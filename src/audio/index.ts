@@ -13,7 +13,16 @@ export { frameMel, type FrameMelOptions, type MelFrames } from './frame-mel.js';
 export { hannWindow } from './hann-window.js';
 export { amplitudeToDb, applyTopDb, dbInto, lnInto, logMel, type DbOptions, type LogKind, type LogOptions } from './log-mel.js';
 export { hzToMel, melFilterBank, melToHz, type MelFilterBank, type MelFilterBankOptions, type MelNorm, type MelScale } from './mel-filter-bank.js';
-export { concatMel, melSpectrogram, MelSpectrogramStream, resolveMelOptions, type Mel, type MelChunk, type MelOptions, type ResolvedMelOptions } from './mel-spectrogram.js';
+export {
+  concatMel,
+  melSpectrogram,
+  MelSpectrogramStream,
+  resolveMelOptions,
+  type Mel,
+  type MelChunk,
+  type MelOptions,
+  type ResolvedMelOptions,
+} from './mel-spectrogram.js';
 export { streamMono, type MonoStreamOptions } from './mono-stream.js';
 export { RealFft } from './real-fft.js';
 export { resample, Resampler, type ResampleOptions } from './resample.js';

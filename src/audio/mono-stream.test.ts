@@ -12,16 +12,27 @@ import type { AudioInfo } from './audio-source.js';
 async function collect(path: string, rate: number, worker: boolean): Promise<{ x: Float32Array; info: AudioInfo | null; chunks: number }> {
   const parts: Float32Array[] = [];
   let info: AudioInfo | null = null;
-  for await (const c of streamMono(path, rate, { worker, onInfo: (i) => { info = i; } })) parts.push(c);
+  for await (const c of streamMono(path, rate, {
+    worker,
+    onInfo: (i) => {
+      info = i;
+    },
+  }))
+    parts.push(c);
   const x = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
-  for (const p of parts) { x.set(p, o); o += p.length; }
+  for (const p of parts) {
+    x.set(p, o);
+    o += p.length;
+  }
   return { x, info, chunks: parts.length };
 }
 
 describe('streamMono', () => {
   let dir: string;
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'leanml-mono-')); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'leanml-mono-'));
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('in a worker thread gives the same samples, to the bit, as on this thread and as resample(downmix)', async () => {
@@ -36,14 +47,20 @@ describe('streamMono', () => {
       assert.ok(there.chunks > 3, 'streamed in chunks');
       assert.deepEqual(there.info, here.info);
       assert.equal(there.x.length, here.x.length);
-      assert.ok(there.x.every((v, i) => Object.is(v, here.x[i])), `worker output differs at ${rate} Hz`);
+      assert.ok(
+        there.x.every((v, i) => Object.is(v, here.x[i])),
+        `worker output differs at ${rate} Hz`,
+      );
       const mono = Float32Array.from(l, (v, i) => (v + r[i]!) / 2);
       const want = resample(mono, 44100, rate);
-      assert.ok(here.x.every((v, i) => Object.is(v, want[i])), `streamed output differs from resample at ${rate} Hz`);
+      assert.ok(
+        here.x.every((v, i) => Object.is(v, want[i])),
+        `streamed output differs from resample at ${rate} Hz`,
+      );
     }
   });
 
-  it('passes the worker\'s errors on as the same classes with the same messages', async () => {
+  it("passes the worker's errors on as the same classes with the same messages", async () => {
     const bad = join(dir, 'bad.wav');
     writeFileSync(bad, Buffer.concat([Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt '), Buffer.alloc(8)]));
     await assert.rejects(collect(bad, 22050, true), (e: Error) => e instanceof FormatError && e.message.includes('bad.wav'));
@@ -54,7 +71,10 @@ describe('streamMono', () => {
     const path = join(dir, 'long.wav');
     writeWav(path, [new Float32Array(44100 * 30)], 44100);
     let n = 0;
-    for await (const c of streamMono(path, 22050, { worker: true })) { n += c.length; if (n > 44100) break; }
+    for await (const c of streamMono(path, 22050, { worker: true })) {
+      n += c.length;
+      if (n > 44100) break;
+    }
     assert.ok(n > 44100);
   });
 });

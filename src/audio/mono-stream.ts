@@ -61,15 +61,29 @@ async function* inWorker(path: string, sampleRate: number, opts: ResampleOptions
   const queue: MonoMessage[] = [];
   let wake: (() => void) | null = null;
   let failure: Error | null = null;
-  const notify = (): void => { wake?.(); wake = null; };
-  worker.on('message', (m: MonoMessage) => { queue.push(m); notify(); });
-  worker.on('error', (err) => { failure = err; notify(); });
-  worker.on('exit', (code) => { if (code !== 0 && !failure) failure = new Error(`audio worker exited with code ${code}`); notify(); });
+  const notify = (): void => {
+    wake?.();
+    wake = null;
+  };
+  worker.on('message', (m: MonoMessage) => {
+    queue.push(m);
+    notify();
+  });
+  worker.on('error', (err) => {
+    failure = err;
+    notify();
+  });
+  worker.on('exit', (code) => {
+    if (code !== 0 && !failure) failure = new Error(`audio worker exited with code ${code}`);
+    notify();
+  });
   try {
     for (;;) {
       while (queue.length === 0) {
         if (failure) throw failure;
-        await new Promise<void>((r) => { wake = r; });
+        await new Promise<void>((r) => {
+          wake = r;
+        });
       }
       const m = queue.shift()!;
       if (m.type === 'end') return;

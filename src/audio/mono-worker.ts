@@ -11,7 +11,11 @@ const port = parentPort!;
 const { path, sampleRate, lowpassFilterWidth, rolloff } = workerData as { path: string; sampleRate: number; lowpassFilterWidth?: number; rolloff?: number };
 let inFlight = 0;
 let wake: (() => void) | null = null;
-port.on('message', () => { inFlight--; wake?.(); wake = null; });
+port.on('message', () => {
+  inFlight--;
+  wake?.();
+  wake = null;
+});
 
 const post = (m: MonoMessage): void => {
   if (m.type === 'samples') {
@@ -25,7 +29,10 @@ const post = (m: MonoMessage): void => {
 try {
   for await (const m of monoChunks(path, sampleRate, { lowpassFilterWidth, rolloff })) {
     post(m);
-    while (inFlight >= MONO_WORKER_AHEAD) await new Promise<void>((r) => { wake = r; });
+    while (inFlight >= MONO_WORKER_AHEAD)
+      await new Promise<void>((r) => {
+        wake = r;
+      });
   }
   port.postMessage({ type: 'end' });
 } catch (err) {

@@ -25,7 +25,7 @@ function mulawTable(): Float32Array {
   for (let i = 0; i < 256; i++) {
     const u = ~i & 0xff;
     const t = (((u & 0x0f) << 3) + 0x84) << ((u & 0x70) >> 4);
-    MULAW[i] = ((u & 0x80) ? 0x84 - t : t - 0x84) / 32768;
+    MULAW[i] = (u & 0x80 ? 0x84 - t : t - 0x84) / 32768;
   }
   return MULAW;
 }
@@ -41,7 +41,7 @@ function alawTable(): Float32Array {
     if (seg === 0) t += 8;
     else if (seg === 1) t += 0x108;
     else t = (t + 0x108) << (seg - 1);
-    ALAW[i] = ((a & 0x80) ? t : -t) / 32768;
+    ALAW[i] = (a & 0x80 ? t : -t) / 32768;
   }
   return ALAW;
 }

@@ -25,7 +25,9 @@ function worstInterior(y: Float32Array, want: (i: number) => number): number {
 
 describe('resample', () => {
   it('gives ceil(n * to / from) samples, as torchaudio does', () => {
-    for (const [from, to] of PAIRS) for (const n of [0, 1, 7, 1000, 44101]) assert.equal(resample(new Float32Array(n), from, to).length, Math.ceil((n * to) / from), `${n} samples ${from} -> ${to}`);
+    for (const [from, to] of PAIRS)
+      for (const n of [0, 1, 7, 1000, 44101])
+        assert.equal(resample(new Float32Array(n), from, to).length, Math.ceil((n * to) / from), `${n} samples ${from} -> ${to}`);
   });
 
   it('returns a copy at equal rates', () => {

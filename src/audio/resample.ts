@@ -55,7 +55,9 @@ function sincKernel(from: number, to: number, lowpassFilterWidth: number, rollof
   const taps = 2 * width + orig;
   const support = (lowpassFilterWidth * orig) / baseFreq;
   if (phases * (2 * support + 3) > 1 << 27) {
-    throw new LimitError(`resample: ${from} -> ${to} Hz reduces to ${orig}:${phases}, whose kernel would need ${Math.round(phases * 2 * support)} coefficients; pick rates with a larger common divisor`);
+    throw new LimitError(
+      `resample: ${from} -> ${to} Hz reduces to ${orig}:${phases}, whose kernel would need ${Math.round(phases * 2 * support)} coefficients; pick rates with a larger common divisor`,
+    );
   }
   const lo = new Int32Array(phases);
   const rows: Float64Array[] = [];

@@ -50,11 +50,13 @@ export function resolveSpectrogramOptions(opts: SpectrogramOptions = {}): Resolv
     padMode: opts.padMode ?? 'reflect',
   };
   if (!Number.isInteger(nFft) || nFft < 1) throw new UsageError(`spectrogram: nFft must be a positive integer, got ${nFft}`);
-  if (!Number.isInteger(winLength) || winLength < 1 || winLength > nFft) throw new UsageError(`spectrogram: winLength must be an integer in [1, nFft=${nFft}], got ${winLength}`);
+  if (!Number.isInteger(winLength) || winLength < 1 || winLength > nFft)
+    throw new UsageError(`spectrogram: winLength must be an integer in [1, nFft=${nFft}], got ${winLength}`);
   if (!Number.isInteger(r.hopLength) || r.hopLength < 1) throw new UsageError(`spectrogram: hopLength must be a positive integer, got ${r.hopLength}`);
   if (!Number.isInteger(r.pad) || r.pad < 0) throw new UsageError(`spectrogram: pad must be a non-negative integer, got ${r.pad}`);
   if (!(r.power > 0) || !Number.isFinite(r.power)) throw new UsageError(`spectrogram: power must be a positive number, got ${r.power}`);
-  if (r.padMode !== 'reflect' && r.padMode !== 'constant') throw new UsageError(`spectrogram: padMode must be 'reflect' or 'constant', got '${r.padMode as string}'`);
+  if (r.padMode !== 'reflect' && r.padMode !== 'constant')
+    throw new UsageError(`spectrogram: padMode must be 'reflect' or 'constant', got '${r.padMode as string}'`);
   return r;
 }
 
@@ -127,7 +129,9 @@ export class SpectrogramStream {
     const L = this.received;
     const half = Math.floor(this.opts.nFft / 2);
     if (this.opts.center && this.opts.padMode === 'reflect' && L <= half) {
-      throw new ShapeError(`spectrogram: ${source} has ${L} samples, too short for reflect padding of nFft/2 = ${half}; use padMode 'constant' or a smaller nFft`);
+      throw new ShapeError(
+        `spectrogram: ${source} has ${L} samples, too short for reflect padding of nFft/2 = ${half}; use padMode 'constant' or a smaller nFft`,
+      );
     }
     if (!this.opts.center && L < this.opts.nFft) {
       throw new ShapeError(`spectrogram: ${source} has ${L} samples, fewer than nFft = ${this.opts.nFft} (center is off)`);

@@ -11,8 +11,8 @@ describe('RealFft', () => {
       const want = new Float64Array(2 * (Math.floor(n / 2) + 1));
       for (let k = 0; k <= n / 2; k++) {
         for (let t = 0; t < n; t++) {
-          want[2 * k] += x[t]! * Math.cos((2 * Math.PI * k * t) / n);
-          want[2 * k + 1] -= x[t]! * Math.sin((2 * Math.PI * k * t) / n);
+          want[2 * k]! += x[t]! * Math.cos((2 * Math.PI * k * t) / n);
+          want[2 * k + 1]! -= x[t]! * Math.sin((2 * Math.PI * k * t) / n);
         }
       }
       expectClose(got, want, { atol: 1e-9 * n }, `n=${n}`);

@@ -79,7 +79,12 @@ export async function* streamLogMel(path: string, opts: StreamLogMelOptions = {}
     parts.push(c);
     have += c.nFrames;
   };
-  for await (const x of streamMono(path, mel.sampleRate, { lowpassFilterWidth: opts.lowpassFilterWidth, rolloff: opts.rolloff, worker: opts.worker, onInfo: opts.onInfo })) {
+  for await (const x of streamMono(path, mel.sampleRate, {
+    lowpassFilterWidth: opts.lowpassFilterWidth,
+    rolloff: opts.rolloff,
+    worker: opts.worker,
+    onInfo: opts.onInfo,
+  })) {
     add(stream.push(x));
     yield* drain(false);
   }

@@ -9,8 +9,19 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { Rng } from '../core/rng.js';
 import {
-  applyTopDb, concatMel, frameCount, loadMono, logMel, logMelFile, melSpectrogram, MelSpectrogramStream, resample, Resampler, streamLogMel,
-  type MelChunk, type MelOptions,
+  applyTopDb,
+  concatMel,
+  frameCount,
+  loadMono,
+  logMel,
+  logMelFile,
+  melSpectrogram,
+  MelSpectrogramStream,
+  resample,
+  Resampler,
+  streamLogMel,
+  type MelChunk,
+  type MelOptions,
 } from './index.js';
 
 function noise(n: number, seed: number): Float32Array {
@@ -43,7 +54,15 @@ function concat(parts: Float32Array[]): Float32Array {
 describe('streaming = one-shot', () => {
   it('Resampler over any chunking equals resample, for many rate pairs', () => {
     const x = noise(5000, 1);
-    const pairs: Array<[number, number]> = [[44100, 22050], [48000, 22050], [16000, 22050], [22050, 8000], [8000, 44100], [44100, 44100], [11025, 48000]];
+    const pairs: Array<[number, number]> = [
+      [44100, 22050],
+      [48000, 22050],
+      [16000, 22050],
+      [22050, 8000],
+      [8000, 44100],
+      [44100, 44100],
+      [11025, 48000],
+    ];
     fc.assert(
       fc.property(fc.constantFrom(...pairs), fc.array(fc.nat(5000), { maxLength: 12 }), ([from, to], cuts) => {
         const whole = resample(x, from, to);
@@ -86,7 +105,11 @@ describe('streaming = one-shot', () => {
   it('streamLogMel and logMelFile equal the one-shot pipeline, for any chunkFrames', async () => {
     const path = join('test/fixtures/audio', 'speech-48000-mono-s24.wav');
     const x = await loadMono(path, 22050);
-    for (const [log, opts] of [['db', {}], ['ln', { nFft: 1024, hopLength: 256, nMels: 64 }], ['none', { sampleRate: 16000, nFft: 512, hopLength: 128 }]] as const) {
+    for (const [log, opts] of [
+      ['db', {}],
+      ['ln', { nFft: 1024, hopLength: 256, nMels: 64 }],
+      ['none', { sampleRate: 16000, nFft: 512, hopLength: 128 }],
+    ] as const) {
       const sr = (opts as MelOptions).sampleRate ?? 22050;
       const want = logMel(melSpectrogram(sr === 22050 ? x : await loadMono(path, sr), opts), { log });
       for (const chunkFrames of [1, 5, 64, 100000]) {

@@ -13,8 +13,19 @@ import { describe, it } from 'node:test';
 import { readNpy } from '../core/npy.js';
 import { expectClose } from '../../test/helpers/expect-close.js';
 import {
-  amplitudeToDb, decodeAudio, loadMono, logMel, melFilterBank, melSpectrogram, resample, streamLogMel, concatMel,
-  type MelChunk, type MelOptions, type MelNorm, type MelScale,
+  amplitudeToDb,
+  decodeAudio,
+  loadMono,
+  logMel,
+  melFilterBank,
+  melSpectrogram,
+  resample,
+  streamLogMel,
+  concatMel,
+  type MelChunk,
+  type MelOptions,
+  type MelNorm,
+  type MelScale,
 } from './index.js';
 
 const DIR = 'test/fixtures/audio';

@@ -34,7 +34,13 @@ export interface WavHeader {
 }
 
 const FORMAT_NAMES: Record<number, string> = {
-  0x0002: 'MS ADPCM', 0x0011: 'IMA ADPCM', 0x0031: 'GSM 6.10', 0x0050: 'MPEG', 0x0055: 'MPEG Layer 3 (MP3)', 0x0161: 'WMA', 0x2000: 'AC-3',
+  0x0002: 'MS ADPCM',
+  0x0011: 'IMA ADPCM',
+  0x0031: 'GSM 6.10',
+  0x0050: 'MPEG',
+  0x0055: 'MPEG Layer 3 (MP3)',
+  0x0161: 'WMA',
+  0x2000: 'AC-3',
 };
 
 /** Names a codec tag for messages. */
@@ -140,7 +146,9 @@ export function parseWavHeader(file: BinaryFile): WavHeader {
   }
   const sampleFormat: WavSampleFormat | undefined = tag === 1 ? 'pcm' : tag === 3 ? 'float' : tag === 6 ? 'alaw' : tag === 7 ? 'mulaw' : undefined;
   if (!sampleFormat) {
-    throw new FormatError(`${path}: unsupported WAV codec ${wavFormatName(tag)}; leanml reads PCM, float, A-law and mu-law WAV natively — install ffmpeg to decode others`);
+    throw new FormatError(
+      `${path}: unsupported WAV codec ${wavFormatName(tag)}; leanml reads PCM, float, A-law and mu-law WAV natively — install ffmpeg to decode others`,
+    );
   }
   if (channels < 1) throw new FormatError(`${path}: fmt chunk at byte ${fmtAt} declares ${channels} channels`);
   if (sampleRate < 1) throw new FormatError(`${path}: fmt chunk at byte ${fmtAt} declares sample rate ${sampleRate}`);
@@ -150,7 +158,9 @@ export function parseWavHeader(file: BinaryFile): WavHeader {
   }
   const frameBytes = (bitsPerSample / 8) * channels;
   if (blockAlign !== frameBytes) {
-    throw new FormatError(`${path}: fmt chunk at byte ${fmtAt}: block align ${blockAlign} does not match ${channels} channels of ${bitsPerSample} bits (${frameBytes})`);
+    throw new FormatError(
+      `${path}: fmt chunk at byte ${fmtAt}: block align ${blockAlign} does not match ${channels} channels of ${bitsPerSample} bits (${frameBytes})`,
+    );
   }
   const frames = Math.floor(dataSize / blockAlign);
   return { container, formatTag, sampleFormat, channels, sampleRate, bitsPerSample, blockAlign, dataOffset, dataBytes: frames * blockAlign, frames };

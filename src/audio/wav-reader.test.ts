@@ -119,7 +119,10 @@ describe('WAV reader', () => {
     const zeroSizes = riff([chunk('fmt ', fmtBody(1, 1, 8000, 16)), chunk('data', samples, { size: 0 })], { riffSize: 0 });
     assert.equal((await decodeAudio(file(zeroSizes))).channels[0]!.length, 4);
     const ds64 = [...u32(0xffffffff), 0, 0, 0, 0, ...u32(samples.length), 0, 0, 0, 0, ...u32(4), 0, 0, 0, 0, ...u32(0)];
-    const rf64 = riff([chunk('ds64', ds64), chunk('fmt ', fmtBody(1, 1, 8000, 16)), chunk('data', samples, { size: 0xffffffff })], { magic: 'RF64', riffSize: 0xffffffff });
+    const rf64 = riff([chunk('ds64', ds64), chunk('fmt ', fmtBody(1, 1, 8000, 16)), chunk('data', samples, { size: 0xffffffff })], {
+      magic: 'RF64',
+      riffSize: 0xffffffff,
+    });
     const info = await audioInfo(file(rf64));
     assert.equal(info.container, 'WAV (RF64)');
     assert.equal(info.frames, 4);
@@ -149,7 +152,16 @@ describe('WAV reader', () => {
 
   it('reports info without decoding', async () => {
     const p = file(riff([chunk('fmt ', fmtBody(0xfffe, 2, 48000, 24, 1)), chunk('data', new Array(6 * 480).fill(0))]));
-    assert.deepEqual(await audioInfo(p), { path: p, container: 'WAV', codec: 'pcm_s24le', sampleRate: 48000, channels: 2, frames: 480, duration: 0.01, decoder: 'native' });
+    assert.deepEqual(await audioInfo(p), {
+      path: p,
+      container: 'WAV',
+      codec: 'pcm_s24le',
+      sampleRate: 48000,
+      channels: 2,
+      frames: 480,
+      duration: 0.01,
+      decoder: 'native',
+    });
   });
 });
 
@@ -200,7 +212,12 @@ describe('WAV reader: bad input gives errors naming the file', () => {
   });
 
   it('fuzz: any mutation of a valid file parses within bounds or fails with a FormatError', () => {
-    const valid = riff([chunk('JUNK', [1, 2, 3]), chunk('fmt ', fmtBody(0xfffe, 2, 44100, 24, 1)), chunk('data', new Array(60).fill(7)), chunk('LIST', [1, 2])]);
+    const valid = riff([
+      chunk('JUNK', [1, 2, 3]),
+      chunk('fmt ', fmtBody(0xfffe, 2, 44100, 24, 1)),
+      chunk('data', new Array(60).fill(7)),
+      chunk('LIST', [1, 2]),
+    ]);
     const p = join(dir, 'fuzz.wav');
     fc.assert(
       fc.property(

@@ -28,13 +28,15 @@ export function encodeWavHeader(o: WavHeaderOptions): Uint8Array {
   const encoding = o.encoding ?? 'float32';
   const C = o.channels;
   if (!Number.isSafeInteger(C) || C < 1) throw new ShapeError(`encodeWavHeader: channels must be a positive integer, got ${C}`);
-  if (!Number.isSafeInteger(o.sampleRate) || o.sampleRate < 1) throw new UsageError(`encodeWavHeader: sample rate must be a positive integer, got ${o.sampleRate}`);
+  if (!Number.isSafeInteger(o.sampleRate) || o.sampleRate < 1)
+    throw new UsageError(`encodeWavHeader: sample rate must be a positive integer, got ${o.sampleRate}`);
   if (!Number.isSafeInteger(o.frames) || o.frames < 0) throw new ShapeError(`encodeWavHeader: frames must be a non-negative integer, got ${o.frames}`);
   const float = encoding === 'float32';
   const bytesPerSample = float ? 4 : 2;
   const headerBytes = float ? 58 : 44;
   const dataBytes = o.frames * C * bytesPerSample;
-  if (dataBytes + headerBytes > 0xffffffff) throw new UsageError(`encodeWavHeader: ${dataBytes} bytes of samples do not fit a RIFF WAV (4 GiB); write .npy instead`);
+  if (dataBytes + headerBytes > 0xffffffff)
+    throw new UsageError(`encodeWavHeader: ${dataBytes} bytes of samples do not fit a RIFF WAV (4 GiB); write .npy instead`);
   const out = new Uint8Array(headerBytes);
   const v = new DataView(out.buffer);
   const tag = (at: number, s: string): void => {

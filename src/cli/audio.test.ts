@@ -20,7 +20,12 @@ const dir = mkdtempSync(join(tmpdir(), 'leanml-audio-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function leanml(args: string[], opts: { input?: Buffer; env?: Record<string, string> } = {}) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { input: opts.input, env: { ...process.env, ...opts.env }, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    input: opts.input,
+    env: { ...process.env, ...opts.env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const skipFfmpeg = requireTool(FFMPEG);
@@ -55,8 +60,39 @@ describe('leanml audio', () => {
 
   it('mel reads stdin and takes every option', () => {
     const out = join(dir, 'mel-opts.npy');
-    const args = ['audio', 'mel', '-', '--out', out, '--sample-rate', '16000', '--n-fft', '512', '--win-length', '400', '--hop-length', '160', '--n-mels', '40',
-      '--f-min', '20', '--f-max', '7600', '--mel-scale', 'slaney', '--norm', 'slaney', '--pad-mode', 'constant', '--power', '1', '--log', 'ln', '--log-offset', '1e-3'];
+    const args = [
+      'audio',
+      'mel',
+      '-',
+      '--out',
+      out,
+      '--sample-rate',
+      '16000',
+      '--n-fft',
+      '512',
+      '--win-length',
+      '400',
+      '--hop-length',
+      '160',
+      '--n-mels',
+      '40',
+      '--f-min',
+      '20',
+      '--f-max',
+      '7600',
+      '--mel-scale',
+      'slaney',
+      '--norm',
+      'slaney',
+      '--pad-mode',
+      'constant',
+      '--power',
+      '1',
+      '--log',
+      'ln',
+      '--log-offset',
+      '1e-3',
+    ];
     const r = leanml(args, { input: readFileSync(join(FIX, 'speech-8000-mono-s16.wav')) });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(readNpy(out).shape, [40, 1 + Math.floor(16000 / 160)]);
@@ -101,7 +137,10 @@ describe('leanml audio', () => {
     const ref = join(dir, 'ref.npy');
     assert.equal(leanml(['audio', 'mel', wav, '--out', ref]).code, 0);
     const want = readNpy(ref);
-    for (const [ext, codec] of [['mp3', 'libmp3lame'], ['mp4', 'aac']] as const) {
+    for (const [ext, codec] of [
+      ['mp3', 'libmp3lame'],
+      ['mp4', 'aac'],
+    ] as const) {
       const enc = join(dir, `speech.${ext}`);
       const ff = spawnSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', wav, '-c:a', codec, '-b:a', '192k', enc]);
       assert.equal(ff.status, 0, String(ff.stderr));
@@ -128,7 +167,7 @@ describe('leanml audio', () => {
     }
   });
 
-  it('a non-audio file through ffmpeg fails fast with ffprobe\'s reason', { skip: skipFfmpeg }, () => {
+  it("a non-audio file through ffmpeg fails fast with ffprobe's reason", { skip: skipFfmpeg }, () => {
     const r = leanml(['audio', 'mel', join(FIX, 'manifest.json'), '--out', join(dir, 'x.npy')]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /manifest\.json: not a readable audio file .*Invalid data/);

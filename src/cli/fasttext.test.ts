@@ -59,7 +59,10 @@ describe('leanml fasttext', () => {
     const words = 'license freedoms für поиск </s> a\n';
     const r = leanml(['ngrams', `${M}/sup-hs.bin`], words);
     assert.ok(r.stdout.equals(fx('out/sup-hs-bin.ngrams.txt')));
-    const twice = leanml(['ngrams', `${M}/sup-hs.bin`, '--distinct'], 'license license licence\n').stdout.toString().trim().split('\n');
+    const twice = leanml(['ngrams', `${M}/sup-hs.bin`, '--distinct'], 'license license licence\n')
+      .stdout.toString()
+      .trim()
+      .split('\n');
     const names = twice.map((l) => l.split(' ')[0]);
     assert.equal(new Set(names).size, names.length);
     assert.ok(names.includes('<li') && names.includes('nce>'));

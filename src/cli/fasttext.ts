@@ -195,7 +195,10 @@ export function registerFasttext(program: Command): void {
       const w = new ByteWriter();
       try {
         const words = splitWords(readInput(opts.input));
-        if (words.length % 3 !== 0) throw new FormatError(`${opts.input === undefined || opts.input === '-' ? '<stdin>' : opts.input}: ${words.length} words is not a whole number of A B C triplets`);
+        if (words.length % 3 !== 0)
+          throw new FormatError(
+            `${opts.input === undefined || opts.input === '-' ? '<stdin>' : opts.input}: ${words.length} words is not a whole number of A B C triplets`,
+          );
         const triplets: [Uint8Array, Uint8Array, Uint8Array][] = [];
         for (let i = 0; i < words.length; i += 3) triplets.push([words[i]!, words[i + 1]!, words[i + 2]!]);
         for (let i = 0; i < triplets.length; i += BATCH) await printNeighbors(m.analogiesBatch(triplets.slice(i, i + BATCH), opts.k), w);
@@ -221,7 +224,7 @@ export function registerFasttext(program: Command): void {
       try {
         const stream = new PredictStream(m.linePredictor(), { k: opts.k, threshold: opts.threshold });
         const input = opts.input === undefined || opts.input === '-' ? process.stdin : createReadStream(opts.input, { highWaterMark: 1 << 16 });
-        for await (const chunk of input) await writeOut((stream.push(chunk as Uint8Array)));
+        for await (const chunk of input) await writeOut(stream.push(chunk as Uint8Array));
         await writeOut(stream.end());
       } finally {
         m.close();
@@ -236,7 +239,11 @@ export function registerFasttext(program: Command): void {
     .option('--index <kind>', 'ivf: add an inverted-file index (k-means lists) so that nn reads only the nearest lists; none', 'none')
     .option('--lists <n>', 'index lists (default: about the square root of the number of words)', intArg(1, 1 << 20))
     .action(async (path: string, opts: { out: string; dtype: StoreDtype; index: 'ivf' | 'none'; lists?: number }) => {
-      const [{ openBin }, { convertToStore }, { createProgress }] = await Promise.all([import('../fasttext/open.js'), import('../fasttext/convert.js'), import('../core/progress.js')]);
+      const [{ openBin }, { convertToStore }, { createProgress }] = await Promise.all([
+        import('../fasttext/open.js'),
+        import('../fasttext/convert.js'),
+        import('../core/progress.js'),
+      ]);
       const m = openBin(path);
       const bar = createProgress();
       let phase = '';

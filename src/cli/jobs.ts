@@ -7,7 +7,22 @@ import { Option, type Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { archiveReport, DEFAULT_QUEUE, QueueError, DEFAULT_SUBMIT, openQueue, QUEUE_URL_ENV, queueStatus, readManifest, statusLine, submitJobs, type JobCommand, type JobOptions, type OpenQueue, type QueueStatus } from '../jobs/index.js';
+import {
+  archiveReport,
+  DEFAULT_QUEUE,
+  QueueError,
+  DEFAULT_SUBMIT,
+  openQueue,
+  QUEUE_URL_ENV,
+  queueStatus,
+  readManifest,
+  statusLine,
+  submitJobs,
+  type JobCommand,
+  type JobOptions,
+  type OpenQueue,
+  type QueueStatus,
+} from '../jobs/index.js';
 import { addGroup } from './group.js';
 import { floatArg, intArg } from './options.js';
 
@@ -63,10 +78,12 @@ function printStatus(s: QueueStatus, json: boolean): void {
 }
 
 export function registerJobs(program: Command): void {
-  const jobs = addGroup(program, 'jobs', 'run the CLI\'s work over many files as jobs on a Redis queue, taken by `leanml worker` on any number of machines');
+  const jobs = addGroup(program, 'jobs', "run the CLI's work over many files as jobs on a Redis queue, taken by `leanml worker` on any number of machines");
 
   const submit = queueOptions(jobs.command('submit'))
-    .description('one job per input file (identified by path, size and mtime: submitting again adds nothing); then: speaker detect | audio mel | linear predict | fasttext predict | fasttext vectors')
+    .description(
+      'one job per input file (identified by path, size and mtime: submitting again adds nothing); then: speaker detect | audio mel | linear predict | fasttext predict | fasttext vectors',
+    )
     .option('--out <dir>', 'directory the workers write results to (on storage every worker sees)')
     .option('--manifest <file>', 'read input paths from FILE, one per line (relative to FILE)')
     .option('--attempts <n>', 'tries per job before it is marked failed', intArg(1, 100), DEFAULT_SUBMIT.attempts)
@@ -87,7 +104,11 @@ export function registerJobs(program: Command): void {
 
   const sp = submit.command('speaker').description('speaker jobs');
   leaf(
-    sp.command('detect').description('time markers of the model\'s voice in each file (JSON + HTML timeline report per file)').requiredOption('--model <dir>', 'model directory from `leanml speaker train`').option('--threshold <x>', 'decision threshold (default: the model\'s)', floatArg(-2, 2)),
+    sp
+      .command('detect')
+      .description("time markers of the model's voice in each file (JSON + HTML timeline report per file)")
+      .requiredOption('--model <dir>', 'model directory from `leanml speaker train`')
+      .option('--threshold <x>', "decision threshold (default: the model's)", floatArg(-2, 2)),
     (_a, o) => ({ kind: 'speaker-detect', model: resolve(o.model as string), options: pick(o, ['threshold']) }),
   );
   const au = submit.command('audio').description('audio jobs');
@@ -104,16 +125,28 @@ export function registerJobs(program: Command): void {
   );
   const li = submit.command('linear').description('linear-model jobs');
   leaf(
-    li.command('predict').description('label<TAB>score per line of each file').requiredOption('--model <m>', 'model file').option('--skip-bad', 'skip malformed lines instead of failing the job', false),
+    li
+      .command('predict')
+      .description('label<TAB>score per line of each file')
+      .requiredOption('--model <m>', 'model file')
+      .option('--skip-bad', 'skip malformed lines instead of failing the job', false),
     (_a, o) => ({ kind: 'linear-predict', model: resolve(o.model as string), options: pick(o, ['skipBad']) }),
   );
   const ft = submit.command('fasttext').description('fastText jobs');
   leaf(
-    ft.command('predict').description('the k most probable labels of each line of each file, as `fasttext predict-prob`').requiredOption('--model <m>', 'supervised .bin, .ftz or store').option('-k, --k <n>', 'labels per line', intArg(-1, 1_000_000), 1).option('-t, --threshold <p>', 'minimum probability', floatArg(0, 1), 0),
+    ft
+      .command('predict')
+      .description('the k most probable labels of each line of each file, as `fasttext predict-prob`')
+      .requiredOption('--model <m>', 'supervised .bin, .ftz or store')
+      .option('-k, --k <n>', 'labels per line', intArg(-1, 1_000_000), 1)
+      .option('-t, --threshold <p>', 'minimum probability', floatArg(0, 1), 0),
     (_a, o) => ({ kind: 'fasttext-predict', model: resolve(o.model as string), options: pick(o, ['k', 'threshold']) }),
   );
   leaf(
-    ft.command('vectors').description('word vectors of the words of each file, as `fasttext print-word-vectors`').requiredOption('--model <m>', '.bin, .ftz or store'),
+    ft
+      .command('vectors')
+      .description('word vectors of the words of each file, as `fasttext print-word-vectors`')
+      .requiredOption('--model <m>', '.bin, .ftz or store'),
     (_a, o) => ({ kind: 'fasttext-vectors', model: resolve(o.model as string), options: {} }),
   );
 
@@ -161,7 +194,9 @@ export function registerJobs(program: Command): void {
     });
 
   queueOptions(jobs.command('report'))
-    .description('one result over all files: archive.jsonl, and for speaker detection archive.rttm, archive.csv and index.html linking each file\'s timeline report')
+    .description(
+      "one result over all files: archive.jsonl, and for speaker detection archive.rttm, archive.csv and index.html linking each file's timeline report",
+    )
     .requiredOption('--out <dir>', 'directory to write the archive files to')
     .action(async (o: QueueFlags & { out: string }) => {
       mkdirSync(o.out, { recursive: true });

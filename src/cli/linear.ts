@@ -98,10 +98,16 @@ export function registerLinear(program: Command): void {
     .addOption(new Option('--loss <l>', 'loss').choices(['hinge', 'logistic']).default(DEFAULT_LEARNER.loss))
     .option('--passes <n>', 'passes over the input', intArg(1, 10_000), DEFAULT_TRAIN.passes)
     .addOption(new Option('--features <m>', 'exact feature lookup (named) or hashing').choices(['lookup', 'hash']).default(DEFAULT_FEATURES.mode))
-    .addOption(new Option('--bits <b>', 'hash features into 2^b slots (implies --features hash)').argParser(intArg(1, 30)).default(undefined, `${DEFAULT_FEATURES.bits} when hashing`))
+    .addOption(
+      new Option('--bits <b>', 'hash features into 2^b slots (implies --features hash)')
+        .argParser(intArg(1, 30))
+        .default(undefined, `${DEFAULT_FEATURES.bits} when hashing`),
+    )
     .option('--max-features <n>', 'lookup: most distinct features kept (bounded memory)', intArg(1, 2 ** 30), DEFAULT_FEATURES.maxFeatures)
     .option('--ngrams <n>', 'word n-grams up to n (within a namespace)', intArg(1, 8), DEFAULT_FEATURES.ngrams)
-    .option('-q, --interactions <ab,cd>', 'cross namespaces by first character: pairs, or triples like abc (repeatable)', collect, [...DEFAULT_FEATURES.interactions])
+    .option('-q, --interactions <ab,cd>', 'cross namespaces by first character: pairs, or triples like abc (repeatable)', collect, [
+      ...DEFAULT_FEATURES.interactions,
+    ])
     .option('--cubic <abc>', 'cubic crosses of three namespaces by first character (repeatable; same as -q abc)', collect, [] as string[])
     .option('--no-bias', `no constant bias feature (default: ${DEFAULT_FEATURES.bias ? 'a bias' : 'none'})`)
     .addOption(new Option('--repeats <r>', 'value of repeated features').choices(['count', 'log', 'binary']).default(DEFAULT_FEATURES.repeats))
@@ -127,10 +133,16 @@ export function registerLinear(program: Command): void {
     )
     .action(async (f: TrainFlags) => {
       const model = f.continue ? await loadLinearModel(f.continue) : undefined;
-      if (!f.quiet) process.stderr.write(`${'pass'.padStart(4)} ${'examples'.padStart(12)} ${'pv error'.padStart(9)} ${'pv loss'.padStart(9)} ${'window err'.padStart(10)}\n`);
+      if (!f.quiet)
+        process.stderr.write(
+          `${'pass'.padStart(4)} ${'examples'.padStart(12)} ${'pv error'.padStart(9)} ${'pv loss'.padStart(9)} ${'window err'.padStart(10)}\n`,
+        );
       const onProgress = f.quiet
         ? undefined
-        : (r: ProgressReport) => process.stderr.write(`${String(r.pass).padStart(4)} ${String(r.examples).padStart(12)} ${r.error.toFixed(4).padStart(9)} ${r.loss.toFixed(4).padStart(9)} ${r.windowError.toFixed(4).padStart(10)}\n`);
+        : (r: ProgressReport) =>
+            process.stderr.write(
+              `${String(r.pass).padStart(4)} ${String(r.examples).padStart(12)} ${r.error.toFixed(4).padStart(9)} ${r.loss.toFixed(4).padStart(9)} ${r.windowError.toFixed(4).padStart(10)}\n`,
+            );
       const { model: trained, summary } = await trainLinear(f.input, {
         format: f.format as 'auto',
         labelPrefix: f.labelPrefix,
@@ -196,11 +208,15 @@ export function registerLinear(program: Command): void {
       const model = await loadLinearModel(f.model);
       const result = inspectModel(model, f.top);
       if (f.json) {
-        process.stdout.write(`${JSON.stringify({ labels: model.labels, features: model.settings.features.mode, slots: model.encoder.slots, vectors: result })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ labels: model.labels, features: model.settings.features.mode, slots: model.encoder.slots, vectors: result })}\n`,
+        );
         return;
       }
       const out = new LineWriter();
-      await out.write(`labels: ${model.labels.join(', ')}; ${model.settings.features.mode} features, ${model.encoder.slots} slots; loss ${model.settings.learner.loss}\n`);
+      await out.write(
+        `labels: ${model.labels.join(', ')}; ${model.settings.features.mode} features, ${model.encoder.slots} slots; loss ${model.settings.learner.loss}\n`,
+      );
       for (const r of result) {
         await out.write(`\nfor ${r.label}:\n`);
         for (const x of r.positive) await out.write(`  ${x.weight.toFixed(6).padStart(12)}  ${x.feature}\n`);

@@ -8,7 +8,10 @@ import type { Writable } from 'node:stream';
 export class LineWriter {
   private parts: string[] = [];
   private size = 0;
-  constructor(private readonly out: Writable = process.stdout, private readonly chunk = 1 << 16) {}
+  constructor(
+    private readonly out: Writable = process.stdout,
+    private readonly chunk = 1 << 16,
+  ) {}
 
   async write(s: string): Promise<void> {
     this.parts.push(s);

@@ -13,7 +13,32 @@ function leanml(args: string[]) {
 
 describe('leanml serve (CLI)', () => {
   it('serves the models it was given and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--vectors', `sk=${FX}/skipgram.bin`, '--vectors', `lang=${FX}/q-norm.ftz`, '--max-k', '20', '--max-batch', '5', '--body-limit', '4096', '--audio-limit', '3000000000', '--max-concurrent', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        MAIN,
+        'serve',
+        '--port',
+        '0',
+        '--vectors',
+        `sk=${FX}/skipgram.bin`,
+        '--vectors',
+        `lang=${FX}/q-norm.ftz`,
+        '--max-k',
+        '20',
+        '--max-batch',
+        '5',
+        '--body-limit',
+        '4096',
+        '--audio-limit',
+        '3000000000',
+        '--max-concurrent',
+        '2',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += String(d)));
@@ -28,15 +53,30 @@ describe('leanml serve (CLI)', () => {
     });
     try {
       const models = (await (await fetch(`${url}/models`)).json()) as { models: { name: string }[]; limits: Record<string, number> };
-      assert.deepEqual(models.models.map((m) => m.name), ['sk', 'lang']);
+      assert.deepEqual(
+        models.models.map((m) => m.name),
+        ['sk', 'lang'],
+      );
       assert.deepEqual(models.limits, { maxK: 20, maxBatch: 5, bodyLimit: 4096, audioBodyLimit: 3_000_000_000, maxTextLength: 100_000, maxWordLength: 1000 });
       assert.equal(((await (await fetch(`${url}/health`)).json()) as { heavyLimit: number }).heavyLimit, 2);
-      const nn = await fetch(`${url}/v1/vectors/sk/nn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ words: ['license'], k: 3 }) });
+      const nn = await fetch(`${url}/v1/vectors/sk/nn`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ words: ['license'], k: 3 }),
+      });
       assert.equal(nn.status, 200);
       assert.equal(((await nn.json()) as { results: { neighbors: unknown[] }[] }).results[0]!.neighbors.length, 3);
-      const absurd = await fetch(`${url}/v1/vectors/sk/nn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ words: ['license'], k: 21 }) });
+      const absurd = await fetch(`${url}/v1/vectors/sk/nn`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ words: ['license'], k: 21 }),
+      });
       assert.equal(absurd.status, 400);
-      const pred = await fetch(`${url}/v1/vectors/lang/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ texts: ['die Datei wurde gelöscht'] }) });
+      const pred = await fetch(`${url}/v1/vectors/lang/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ texts: ['die Datei wurde gelöscht'] }),
+      });
       assert.equal(pred.status, 200);
     } finally {
       child.kill('SIGTERM');

@@ -5,7 +5,17 @@
  */
 import { Option, type Command } from 'commander';
 import { createProgress } from '../core/progress.js';
-import { DEFAULT_TEXT_SETTINGS, inspectErrors, loadTextModel, parseTexts, readInputText, testText, trainText, writeInspectReport, type TextArch } from '../text/index.js';
+import {
+  DEFAULT_TEXT_SETTINGS,
+  inspectErrors,
+  loadTextModel,
+  parseTexts,
+  readInputText,
+  testText,
+  trainText,
+  writeInspectReport,
+  type TextArch,
+} from '../text/index.js';
 import { addGroup } from './group.js';
 import { floatArg, intArg } from './options.js';
 import { LineWriter } from './output.js';
@@ -74,7 +84,9 @@ export function registerText(program: Command): void {
       try {
         model.save(f.model);
         const t = model.meta.training;
-        process.stdout.write(`${JSON.stringify({ model: f.model, arch: f.arch, labels: model.labels.length, vocabularyRows: model.vocab.size, trainLines: t.trainLines, validationLines: t.validationLines, epochs: t.epochs, bestEpoch: t.bestEpoch, validationLoss: t.validationLoss, validationAccuracy: t.validationAccuracy, secondsPerEpoch: t.history.length ? t.history.reduce((s, h) => s + h.seconds, 0) / t.history.length : null, seconds: t.seconds, backend: t.backend })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ model: f.model, arch: f.arch, labels: model.labels.length, vocabularyRows: model.vocab.size, trainLines: t.trainLines, validationLines: t.validationLines, epochs: t.epochs, bestEpoch: t.bestEpoch, validationLoss: t.validationLoss, validationAccuracy: t.validationAccuracy, secondsPerEpoch: t.history.length ? t.history.reduce((s, h) => s + h.seconds, 0) / t.history.length : null, seconds: t.seconds, backend: t.backend })}\n`,
+        );
       } finally {
         model.dispose();
       }
@@ -108,7 +120,8 @@ export function registerText(program: Command): void {
         const out = new LineWriter();
         const lines = parseTexts(text, name);
         for (let a = 0; a < lines.length; a += 4096) {
-          for (const p of model.predictLines(lines.slice(a, a + 4096), f.k)) await out.write(`${p.map((x) => `${x.label}\t${Number(x.probability.toPrecision(6))}`).join('\t')}\n`);
+          for (const p of model.predictLines(lines.slice(a, a + 4096), f.k))
+            await out.write(`${p.map((x) => `${x.label}\t${Number(x.probability.toPrecision(6))}`).join('\t')}\n`);
         }
         await out.flush();
       } finally {
@@ -118,7 +131,9 @@ export function registerText(program: Command): void {
 
   group
     .command('inspect')
-    .description('open up the misclassified lines: per token the GRU gates (reset, update, candidate) or the bag\'s contributions, and the tokens that moved the decision most; prints JSON, writes an HTML report')
+    .description(
+      "open up the misclassified lines: per token the GRU gates (reset, update, candidate) or the bag's contributions, and the tokens that moved the decision most; prints JSON, writes an HTML report",
+    )
     .requiredOption('--model <dir>', 'model directory')
     .option('--input <file>', 'labelled lines (- or none = stdin)')
     .option('--errors <n>', 'misclassified lines to open up (the first in the file)', intArg(1, 10_000), 20)
@@ -130,7 +145,9 @@ export function registerText(program: Command): void {
       try {
         const r = inspectErrors(model, f.input, { errors: f.errors, top: f.top, labelPrefix: f.labelPrefix });
         if (f.report) writeInspectReport(f.report, r, model);
-        process.stdout.write(`${JSON.stringify({ arch: r.arch, lines: r.lines, errors: r.errorCount, shown: r.errors.length, report: f.report ?? null, examples: r.errors.map((e) => ({ line: e.line, gold: e.gold, predicted: e.predicted, probability: e.probability, moved: e.moved.slice(0, f.top) })) })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ arch: r.arch, lines: r.lines, errors: r.errorCount, shown: r.errors.length, report: f.report ?? null, examples: r.errors.map((e) => ({ line: e.line, gold: e.gold, predicted: e.predicted, probability: e.probability, moved: e.moved.slice(0, f.top) })) })}\n`,
+        );
       } finally {
         model.dispose();
       }

@@ -17,7 +17,9 @@ const DEMO = new URL('../../data/speaker-demo/', import.meta.url).pathname;
 const skip = requireTool(REDIS_SERVER);
 
 function startWorkerProcess(url: string, lines: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'worker', '--queue', url, '--name', 'kill', '--lock-ms', '1500'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'worker', '--queue', url, '--name', 'kill', '--lock-ms', '1500'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let buf = '';
   child.stderr!.on('data', (d) => {
     buf += String(d);
@@ -73,15 +75,24 @@ describe('leanml worker (CLI)', { skip }, () => {
       const st = await queueStatus(q);
       assert.equal(st.counts.completed, 2, JSON.stringify(st));
       assert.equal(st.counts.failed, 0);
-      assert.ok(linesB.some((l) => l.includes(`job ${killedJob} stalled`)), `worker B found the killed job stalled:\n${linesB.join('\n')}`);
-      assert.ok(linesB.some((l) => l.includes(`job ${killedJob} done`)), 'and ran it');
+      assert.ok(
+        linesB.some((l) => l.includes(`job ${killedJob} stalled`)),
+        `worker B found the killed job stalled:\n${linesB.join('\n')}`,
+      );
+      assert.ok(
+        linesB.some((l) => l.includes(`job ${killedJob} done`)),
+        'and ran it',
+      );
       const files = readdirSync(out).sort();
       assert.equal(files.filter((f) => f.endsWith('.json')).length, 2, files.join(' '));
       assert.equal(files.filter((f) => f.startsWith('.tmp-')).length, 0, 'no half-written result left');
       // identical to a direct CLI run on the killed job's input
       const killedInput = linesA.find((l) => l.includes(' started: '))!.split(' started: ')[1]!;
       const stem = killedInput.split('/').pop()!.replace('.wav', '');
-      const direct = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'speaker', 'detect', '--model', join(DEMO, 'model'), killedInput], { encoding: 'utf8', timeout: 120_000 });
+      const direct = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'speaker', 'detect', '--model', join(DEMO, 'model'), killedInput], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       assert.equal(direct.status, 0, direct.stderr);
       assert.equal(readFileSync(join(out, files.find((f) => f.startsWith(`${stem}-`) && f.endsWith('.json'))!), 'utf8'), direct.stdout);
     } finally {

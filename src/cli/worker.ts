@@ -12,8 +12,8 @@ import { intArg } from './options.js';
 export function registerWorker(program: Command): void {
   queueOptions(program.command('worker'))
     .description('take jobs submitted by `leanml jobs submit` and run them (start one per machine that sees the inputs); stops cleanly on SIGTERM/SIGINT')
-    .option('--concurrency <n>', 'jobs at once, one process each (use the machine\'s core count)', intArg(1, 1024), DEFAULT_WORKER.concurrency)
-    .option('--lock-ms <ms>', 'job lock lifetime: a dead worker\'s job is run again after about this long', intArg(500, 3_600_000), DEFAULT_WORKER.lockMs)
+    .option('--concurrency <n>', "jobs at once, one process each (use the machine's core count)", intArg(1, 1024), DEFAULT_WORKER.concurrency)
+    .option('--lock-ms <ms>', "job lock lifetime: a dead worker's job is run again after about this long", intArg(500, 3_600_000), DEFAULT_WORKER.lockMs)
     .action(async (o: { queue?: string; name: string; connectTimeout: number; concurrency: number; lockMs: number }) => {
       const log = (line: string) => process.stderr.write(`${line}\n`);
       // check the queue once in the primary, so a bad URL or version is one clear error, not one per process

@@ -29,7 +29,10 @@ describe('BinaryFile', () => {
       assert.equal(c.i64(), 6_000_000_000);
       assert.equal(c.offset, at + 16);
       assert.deepEqual([...f.read(at + 4, 4)], [...buf.subarray(4, 8)]);
-      assert.throws(() => c.u8(), (e: unknown) => e instanceof FormatError && /big\.bin: truncated.*5368709139/.test(e.message));
+      assert.throws(
+        () => c.u8(),
+        (e: unknown) => e instanceof FormatError && /big\.bin: truncated.*5368709139/.test(e.message),
+      );
       // one read larger than 2 GiB (a single readSync call cannot take it), ending on the values
       const len = 2 ** 31 + 2 ** 20;
       const whole = f.read(at + 16 - len, len);

@@ -85,7 +85,9 @@ export class HttpRangeSource implements AsyncByteSource {
     }
     if (res.status === 200) {
       await res.body?.cancel();
-      throw new HttpSourceError(`${url}: the server ignored the Range header (answered 200 with the whole file); serve it from a host that supports range requests (leanml serve --files DIR does)`);
+      throw new HttpSourceError(
+        `${url}: the server ignored the Range header (answered 200 with the whole file); serve it from a host that supports range requests (leanml serve --files DIR does)`,
+      );
     }
     if (res.status !== 206) throw new HttpSourceError(`${url}: HTTP ${res.status} ${res.statusText} for bytes 0..${o.headBytes}`);
     const cr = parseContentRange(res.headers.get('content-range'));
@@ -165,7 +167,9 @@ export class HttpRangeSource implements AsyncByteSource {
     const res = await request(this.fetchFn, this.path, `bytes=${r.offset}-${end - 1}`, this.headers);
     if (res.status !== 206) {
       await res.body?.cancel();
-      throw new HttpSourceError(`${this.path}: HTTP ${res.status} ${res.statusText} for bytes ${r.offset}..${end}${res.status === 200 ? ' (the server ignored the Range header)' : ''}`);
+      throw new HttpSourceError(
+        `${this.path}: HTTP ${res.status} ${res.statusText} for bytes ${r.offset}..${end}${res.status === 200 ? ' (the server ignored the Range header)' : ''}`,
+      );
     }
     const cr = parseContentRange(res.headers.get('content-range'));
     if (cr && cr.total !== this.size) throw new FormatError(`${this.path}: the file changed while reading (now ${cr.total} bytes, was ${this.size})`);
@@ -183,7 +187,8 @@ export class HttpRangeSource implements AsyncByteSource {
     const P = this.o.pageBytes;
     const end = offset + bytes.length;
     for (let p = Math.ceil(offset / P); p * P < end; p++) {
-      const s = p * P, e = Math.min(s + P, this.size);
+      const s = p * P,
+        e = Math.min(s + P, this.size);
       if (e > end || this.pages.has(p)) continue;
       this.pages.set(p, bytes.slice(s - offset, e - offset));
       this.cached += e - s;
@@ -219,6 +224,7 @@ function pageFrom(fetched: { offset: number; bytes: Uint8Array }[], start: numbe
 
 /** Copies the part of `src` (starting at file offset `srcAt`) that overlaps `dst` (starting at `dstAt`). */
 function copyOverlap(src: Uint8Array, srcAt: number, dst: Uint8Array, dstAt: number): void {
-  const s = Math.max(srcAt, dstAt), e = Math.min(srcAt + src.length, dstAt + dst.length);
+  const s = Math.max(srcAt, dstAt),
+    e = Math.min(srcAt + src.length, dstAt + dst.length);
   if (e > s) dst.set(src.subarray(s - srcAt, e - srcAt), s - dstAt);
 }

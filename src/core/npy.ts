@@ -66,12 +66,17 @@ export function decodeNpy(buf: Uint8Array, source = '<buffer>'): NpyArray {
   const dtype = DESCR[descr.replace('|', '<')];
   if (!dtype) throw new FormatError(`${source}: unsupported dtype '${descr}' (expected <f4, <f8 or <i4)`);
   if (fortran === 'True') throw new FormatError(`${source}: Fortran-order arrays are not supported; save with np.ascontiguousarray`);
-  const shape = shapeStr.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  const shape = shapeStr
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
   if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new FormatError(`${source}: bad shape (${shapeStr})`);
   const count = shape.reduce((a, b) => a * b, 1);
   const size = dtype === 'float64' ? 8 : 4;
   const start = pre + hlen;
-  if (start + count * size > buf.length) throw new FormatError(`${source}: truncated .npy data: shape (${shape.join(', ')}) needs ${count * size} bytes, ${buf.length - start} present`);
+  if (start + count * size > buf.length)
+    throw new FormatError(`${source}: truncated .npy data: shape (${shape.join(', ')}) needs ${count * size} bytes, ${buf.length - start} present`);
   const bytes = Uint8Array.prototype.slice.call(buf, start, start + count * size); // a copy even for a Buffer, whose slice is a view
   const data = dtype === 'float32' ? new Float32Array(bytes.buffer) : dtype === 'float64' ? new Float64Array(bytes.buffer) : new Int32Array(bytes.buffer);
   return { data, shape };

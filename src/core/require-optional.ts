@@ -42,6 +42,10 @@ export function requireOptional<T>(require: (id: string) => unknown, id: string,
     return require(id) as T;
   } catch (err) {
     if (!isMissingPackage(err, name)) throw err;
-    throw new MissingPackageError(name, `${neededBy} needs ${name}, which is not installed (an optional dependency of leanml): ${install ?? `npm install ${name}`}`, { cause: err });
+    throw new MissingPackageError(
+      name,
+      `${neededBy} needs ${name}, which is not installed (an optional dependency of leanml): ${install ?? `npm install ${name}`}`,
+      { cause: err },
+    );
   }
 }

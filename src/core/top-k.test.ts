@@ -7,7 +7,10 @@ describe('topK', () => {
   it('equals a full stable sort, for any input and k', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: -5, max: 5 })), fc.nat(12), (xs, k) => {
-        const expected = xs.map((score, id) => ({ id, score })).sort((a, b) => b.score - a.score || a.id - b.id).slice(0, k);
+        const expected = xs
+          .map((score, id) => ({ id, score }))
+          .sort((a, b) => b.score - a.score || a.id - b.id)
+          .slice(0, k);
         assert.deepEqual(topK(xs, k), expected);
       }),
     );
@@ -21,6 +24,9 @@ describe('topK', () => {
     t.push(2, 1);
     t.push(3, 2);
     assert.equal(t.threshold, 2);
-    assert.deepEqual(t.sorted(), [{ id: 1, score: 3 }, { id: 3, score: 2 }]);
+    assert.deepEqual(t.sorted(), [
+      { id: 1, score: 3 },
+      { id: 3, score: 2 },
+    ]);
   });
 });

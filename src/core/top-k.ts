@@ -45,9 +45,15 @@ export class TopK {
   }
 
   private swap(i: number, j: number): void {
-    const id = this.ids[i]!, s = this.scores[i]!, o = this.order[i]!;
-    this.ids[i] = this.ids[j]!; this.scores[i] = this.scores[j]!; this.order[i] = this.order[j]!;
-    this.ids[j] = id; this.scores[j] = s; this.order[j] = o;
+    const id = this.ids[i]!,
+      s = this.scores[i]!,
+      o = this.order[i]!;
+    this.ids[i] = this.ids[j]!;
+    this.scores[i] = this.scores[j]!;
+    this.order[i] = this.order[j]!;
+    this.ids[j] = id;
+    this.scores[j] = s;
+    this.order[j] = o;
   }
 
   /** Offers `id` with `score`; returns true if it was kept. NaN scores are never kept. */
@@ -56,7 +62,9 @@ export class TopK {
     if (this.k === 0 || Number.isNaN(score)) return false;
     if (this.size < this.k) {
       let i = this.size++;
-      this.ids[i] = id; this.scores[i] = score; this.order[i] = seq;
+      this.ids[i] = id;
+      this.scores[i] = score;
+      this.order[i] = seq;
       while (i > 0) {
         const p = (i - 1) >> 1;
         if (!this.less(i, p)) break;
@@ -66,10 +74,13 @@ export class TopK {
       return true;
     }
     if (score <= this.scores[0]!) return false;
-    this.ids[0] = id; this.scores[0] = score; this.order[0] = seq;
+    this.ids[0] = id;
+    this.scores[0] = score;
+    this.order[0] = seq;
     let i = 0;
     for (;;) {
-      const l = 2 * i + 1, r = l + 1;
+      const l = 2 * i + 1,
+        r = l + 1;
       let m = i;
       if (l < this.size && this.less(l, m)) m = l;
       if (r < this.size && this.less(r, m)) m = r;

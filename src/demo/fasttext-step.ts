@@ -22,7 +22,9 @@ export const fasttextStep: DemoStep = {
     const words = ['recompressing', 'subdirectoryish', 'compressorless'];
     for (const w of words) {
       const nn = model.nearestNeighbors(w, 5);
-      log(`   ${w} (${model.has(w) ? 'in vocabulary' : 'not in vocabulary: vector from its n-grams'}): ${nn.map((n) => `${n.word} ${n.score.toFixed(3)}`).join(', ')}`);
+      log(
+        `   ${w} (${model.has(w) ? 'in vocabulary' : 'not in vocabulary: vector from its n-grams'}): ${nn.map((n) => `${n.word} ${n.score.toFixed(3)}`).join(', ')}`,
+      );
     }
     const dir = mkdtempSync(join(tmpdir(), 'leanml-demo-ft-'));
     try {
@@ -30,7 +32,9 @@ export const fasttextStep: DemoStep = {
       convertToStore(model, store, { dtype: 'int8' });
       const s = openFastText(store);
       const nn = s.nearestNeighbors(words[0]!, 5);
-      log(`   int8 store: ${statSync(store).size.toLocaleString('en')} bytes vs ${statSync(MODEL).size.toLocaleString('en')} for the .bin; ${words[0]}: ${nn.map((n) => n.word).join(', ')}`);
+      log(
+        `   int8 store: ${statSync(store).size.toLocaleString('en')} bytes vs ${statSync(MODEL).size.toLocaleString('en')} for the .bin; ${words[0]}: ${nn.map((n) => n.word).join(', ')}`,
+      );
       s.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

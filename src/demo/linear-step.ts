@@ -24,9 +24,13 @@ export const linearStep: DemoStep = {
       writeFileSync(testPath, `${test.join('\n')}\n`);
       log(`   ${train.length} training and ${test.length} test messages (bodies, fixed shuffled 80/20 split)`);
       const { model, summary } = await trainLinear(trainPath);
-      log(`   trained in ${summary.seconds.toFixed(2)} s: ${summary.slots} features, progressive-validation error ${(summary.progressiveError * 100).toFixed(2)}%`);
+      log(
+        `   trained in ${summary.seconds.toFixed(2)} s: ${summary.slots} features, progressive-validation error ${(summary.progressiveError * 100).toFixed(2)}%`,
+      );
       const m = await evaluate(model, testPath);
-      log(`   test: accuracy ${m.accuracy.toFixed(4)}, precision ${m.precision.toFixed(4)}, recall ${m.recall.toFixed(4)}, f1 ${m.f1.toFixed(4)}, auc ${m.auc?.toFixed(4)}`);
+      log(
+        `   test: accuracy ${m.accuracy.toFixed(4)}, precision ${m.precision.toFixed(4)}, recall ${m.recall.toFixed(4)}, f1 ${m.f1.toFixed(4)}, auc ${m.auc?.toFixed(4)}`,
+      );
       const [spam] = inspectModel(model, 6);
       log(`   strongest spam words: ${spam!.positive.map((f) => f.feature).join(', ')}`);
       log(`   strongest ham words:  ${spam!.negative.map((f) => f.feature).join(', ')}`);

@@ -15,10 +15,17 @@ export const nnStep: DemoStep = {
     const { Adam, ConvAutoencoder, initBackend, tf } = await import('../nn/index.js');
     const backend = await initBackend();
     const rng = new Rng(3);
-    const x = tf.tensor3d(Float32Array.from({ length: 128 * 44 }, () => rng.normal()), [1, 128, 44]);
+    const x = tf.tensor3d(
+      Float32Array.from({ length: 128 * 44 }, () => rng.normal()),
+      [1, 128, 44],
+    );
     const ae = new ConvAutoencoder({ seed: 1 });
     const stages = ae.stages(x);
-    log(`   backend ${backend}; stages: ${Object.entries(stages).map(([k, v]) => `${k} (${v.shape.join(', ')})`).join(', ')}`);
+    log(
+      `   backend ${backend}; stages: ${Object.entries(stages)
+        .map(([k, v]) => `${k} (${v.shape.join(', ')})`)
+        .join(', ')}`,
+    );
     tf.dispose(Object.values(stages));
     const opt = new Adam(ae.trainableVariables(), { lr: 1e-2 });
     const loss = () => tf.losses.meanSquaredError(x, ae.forward(x)) as TF.Scalar;

@@ -19,10 +19,20 @@ export const serveStep: DemoStep = {
     try {
       const url = await app.listen({ port: 0, host: '127.0.0.1' });
       log(`   listening on ${url} (the try-it page is at ${url}/)`);
-      const nn = await fetch(`${url}/v1/vectors/man/nn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ words: ['directory'], k: 5 }) });
+      const nn = await fetch(`${url}/v1/vectors/man/nn`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ words: ['directory'], k: 5 }),
+      });
       const body = (await nn.json()) as { results: { neighbors: { word: string; score: number }[] }[] };
-      log(`   POST /v1/vectors/man/nn {"words":["directory"],"k":5} -> ${nn.status}: ${body.results[0]!.neighbors.map((n) => `${n.word} ${n.score.toFixed(3)}`).join(', ')}`);
-      const bad = await fetch(`${url}/v1/vectors/man/nn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ words: ['directory'], k: 1e9 }) });
+      log(
+        `   POST /v1/vectors/man/nn {"words":["directory"],"k":5} -> ${nn.status}: ${body.results[0]!.neighbors.map((n) => `${n.word} ${n.score.toFixed(3)}`).join(', ')}`,
+      );
+      const bad = await fetch(`${url}/v1/vectors/man/nn`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ words: ['directory'], k: 1e9 }),
+      });
       log(`   ...with "k": 1e9 -> ${bad.status}: ${JSON.stringify(await bad.json())}`);
     } finally {
       await app.close();

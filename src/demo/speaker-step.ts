@@ -21,7 +21,9 @@ export const speakerStep: DemoStep = {
     const model = await loadSpeakerModel(join(DATA, 'model'));
     try {
       const t = model.meta.training;
-      log(`   model: preset ${model.config.preset}, ${t.targetSeconds.toFixed(1)} s of target speech vs ${t.otherSpeakers} other speakers, threshold ${model.meta.threshold.toFixed(3)}`);
+      log(
+        `   model: preset ${model.config.preset}, ${t.targetSeconds.toFixed(1)} s of target speech vs ${t.otherSpeakers} other speakers, threshold ${model.meta.threshold.toFixed(3)}`,
+      );
       const audio = join(DATA, 'broadcast.wav');
       const t0 = performance.now();
       const r = await detectSpeaker(model, audio, { log: (l) => log(`   ${l}`) });

@@ -18,7 +18,9 @@ export const textStep: DemoStep = {
     const model = await trainText(trainLines, { net: { arch: 'bag' }, train: { epochs: 2 } });
     try {
       const t = model.meta.training;
-      log(`   ${t.trainLines} training lines, ${t.validationLines} held out; ${model.vocab.size} embedding rows; ${t.epochs} epochs in ${t.seconds.toFixed(1)} s on ${t.backend}`);
+      log(
+        `   ${t.trainLines} training lines, ${t.validationLines} held out; ${model.vocab.size} embedding rows; ${t.epochs} epochs in ${t.seconds.toFixed(1)} s on ${t.backend}`,
+      );
       const m = testText(model, testLines);
       log(`   test: accuracy ${m.accuracy.toFixed(4)}, macro F1 ${m.f1.toFixed(4)} (held-out ${t.validationAccuracy?.toFixed(4)})`);
       for (const text of ['Click here to claim your FREE prize, limited offer, act now!', 'Can we move the meeting about the build server to Thursday?']) {
@@ -29,7 +31,9 @@ export const textStep: DemoStep = {
       const e = r.errors[0];
       if (e) {
         const pushed = [...new Map(e.moved.filter((x) => x.delta > 0).map((x) => [x.token, x.delta])).entries()].slice(0, 5);
-        log(`   ${r.errorCount} test errors; the first (line ${e.line}, ${e.gold.join(',')} taken for ${e.predicted}, p ${e.probability.toFixed(2)}) was pushed by ${pushed.map(([tok, d]) => `'${tok}' +${d.toFixed(3)}`).join(', ')}`);
+        log(
+          `   ${r.errorCount} test errors; the first (line ${e.line}, ${e.gold.join(',')} taken for ${e.predicted}, p ${e.probability.toFixed(2)}) was pushed by ${pushed.map(([tok, d]) => `'${tok}' +${d.toFixed(3)}`).join(', ')}`,
+        );
       }
     } finally {
       model.dispose();

@@ -53,7 +53,7 @@ export class BinModel extends VectorModel {
   }
 
   protected wordVectorInto(out: Float32Array, word: Uint8Array, id: number): void {
-    const rows = this.dict.subwordRows(word, id, (this.rowsScratch.length = 0, this.rowsScratch));
+    const rows = this.dict.subwordRows(word, id, ((this.rowsScratch.length = 0), this.rowsScratch));
     out.fill(0);
     for (const r of rows) this.input.addRow(out, r);
     if (rows.length > 0) {
@@ -67,7 +67,7 @@ export class BinModel extends VectorModel {
       this.input.addRow(out, id);
       return 1;
     }
-    const rows = this.dict.subwordRows(word, id, (this.rowsScratch.length = 0, this.rowsScratch));
+    const rows = this.dict.subwordRows(word, id, ((this.rowsScratch.length = 0), this.rowsScratch));
     for (const r of rows) this.input.addRow(out, r);
     return rows.length;
   }
@@ -95,7 +95,8 @@ export class BinModel extends VectorModel {
   /** Builds the normalised word matrix once, writing each word's norm to `norms` when given. */
   private buildWordMatrix(norms: Float32Array | null): WordMatrix {
     if (!this.words || norms) {
-      const D = this.dim, N = this.nwords;
+      const D = this.dim,
+        N = this.nwords;
       const data = new Float32Array(N * D);
       const vec = new Float32Array(D);
       for (let i = 0; i < N; i++) {

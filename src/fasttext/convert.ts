@@ -11,7 +11,17 @@ import { UsageError } from '../core/errors.js';
 import { writeFullySync } from '../core/write-fully.js';
 import type { BinModel } from './bin-model.js';
 import { DenseFileMatrix } from './dense-file-matrix.js';
-import { align, dtypeBytes, residualRowBytes, type Section, type SectionName, STORE_MAGIC, STORE_VERSION, type StoreDtype, type StoreHeader } from './store-format.js';
+import {
+  align,
+  dtypeBytes,
+  residualRowBytes,
+  type Section,
+  type SectionName,
+  STORE_MAGIC,
+  STORE_VERSION,
+  type StoreDtype,
+  type StoreHeader,
+} from './store-format.js';
 import { floatToHalf } from '../core/half.js';
 import { assignRows, defaultLists, listOrder, trainIvf } from './ivf-train.js';
 import { RESIDUAL_STEPS, type WordMatrix } from './word-search.js';
@@ -98,7 +108,8 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
   const dtype = opts.dtype ?? 'f32';
   if (!['f32', 'f16', 'int8'].includes(dtype)) throw new UsageError(`convert: dtype must be f32, f16 or int8, got '${dtype}'`);
   const dict = model.dict;
-  const D = model.dim, N = model.nwords;
+  const D = model.dim,
+    N = model.nwords;
   const { matrix, norms } = model.wordMatrixWithNorms();
   const subwordCounts = new Int32Array(N);
   for (let i = 0; i < N; i++) subwordCounts[i] = model.subwordCount(i);
@@ -120,7 +131,8 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
     if (opts.index !== 'ivf') throw new UsageError(`convert: index must be ivf or none, got '${opts.index}'`);
     if (N === 0) throw new UsageError('convert: an index needs at least one word');
     const K = opts.lists ?? defaultLists(N);
-    if (!Number.isSafeInteger(K) || K < 1 || K > Math.min(N, MAX_IVF_LISTS)) throw new UsageError(`convert: lists must be 1..${Math.min(N, MAX_IVF_LISTS)} (the number of words), got ${K}`);
+    if (!Number.isSafeInteger(K) || K < 1 || K > Math.min(N, MAX_IVF_LISTS))
+      throw new UsageError(`convert: lists must be 1..${Math.min(N, MAX_IVF_LISTS)} (the number of words), got ${K}`);
     const unit = matrix.data as Float32Array;
     const centroids = trainIvf(N, D, K, (i, out) => out.set(unit.subarray(i * D, (i + 1) * D)));
     const assign = new Int32Array(N);

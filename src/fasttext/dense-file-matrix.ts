@@ -12,7 +12,12 @@ export class DenseFileMatrix implements RowMatrix {
   private buf: Uint8Array;
   private row: Float32Array;
 
-  constructor(private readonly file: ByteSource, readonly offset: number, readonly rows: number, readonly cols: number) {
+  constructor(
+    private readonly file: ByteSource,
+    readonly offset: number,
+    readonly rows: number,
+    readonly cols: number,
+  ) {
     file.checkRange(offset, rows * cols * 4, `matrix of ${rows} x ${cols}`);
     this.buf = new Uint8Array(cols * 4);
     this.row = new Float32Array(this.buf.buffer);

@@ -68,7 +68,20 @@ test('readDictionary: entries, counts and types in order, end offset after the t
 });
 
 test('readDictionary: pruned buckets sorted by key, a later pair for a key wins (pruneidx_[first] = second)', () => {
-  const { parts } = read(dictBytes(['a'], [], [[50, 3], [7, 0], [50, 1], [2_000_000, 2], [0, 4]]), 'pruned.bin');
+  const { parts } = read(
+    dictBytes(
+      ['a'],
+      [],
+      [
+        [50, 3],
+        [7, 0],
+        [50, 1],
+        [2_000_000, 2],
+        [0, 4],
+      ],
+    ),
+    'pruned.bin',
+  );
   assert.equal(parts.pruneSize, 5);
   assert.deepEqual(Array.from(parts.pruneKeys), [0, 7, 50, 2_000_000]);
   assert.deepEqual(Array.from(parts.pruneValues), [4, 0, 1, 2]);
@@ -86,7 +99,10 @@ test('readDictionary: pruned table agrees with a Map for random pairs', () => {
       for (const [k, v] of pairs) want.set(k, v);
       const keys = [...want.keys()].sort((a, b) => a - b);
       assert.deepEqual(Array.from(parts.pruneKeys), keys);
-      assert.deepEqual(Array.from(parts.pruneValues), keys.map((k) => want.get(k)!));
+      assert.deepEqual(
+        Array.from(parts.pruneValues),
+        keys.map((k) => want.get(k)!),
+      );
     }),
     { numRuns: 50 },
   );
@@ -94,10 +110,16 @@ test('readDictionary: pruned table agrees with a Map for random pairs', () => {
 
 test('readDictionary: truncated or inconsistent input is a FormatError naming the byte', () => {
   const bytes = dictBytes(['alpha', 'beta'], ['__label__x'], null);
-  assert.throws(() => read(bytes.subarray(0, bytes.length - 4), 'trunc.bin'), (e: Error) => e instanceof FormatError && /truncated|byte/.test(e.message));
+  assert.throws(
+    () => read(bytes.subarray(0, bytes.length - 4), 'trunc.bin'),
+    (e: Error) => e instanceof FormatError && /truncated|byte/.test(e.message),
+  );
   const bad = bytes.slice();
   bad[0] = 9; // size != nwords + nlabels
-  assert.throws(() => read(bad, 'size.bin'), (e: Error) => e instanceof FormatError && /size 9 but nwords 2 \+ nlabels 1/.test(e.message));
+  assert.throws(
+    () => read(bad, 'size.bin'),
+    (e: Error) => e instanceof FormatError && /size 9 but nwords 2 \+ nlabels 1/.test(e.message),
+  );
   const wrongType = dictBytes(['alpha'], [], null);
   wrongType[28 + 6 + 8] = 1; // a word typed as a label
   assert.throws(() => read(wrongType, 'type.bin'), /has type 1, expected 0/);

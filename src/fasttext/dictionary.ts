@@ -131,7 +131,8 @@ export class Dictionary {
     if (this.pruneSize === 0 || b < 0) return -1;
     if (this.pruneSize > 0) {
       const keys = this.pruneKeys;
-      let lo = 0, hi = keys.length - 1;
+      let lo = 0,
+        hi = keys.length - 1;
       while (lo <= hi) {
         const mid = (lo + hi) >> 1;
         const k = keys[mid]!;
@@ -198,7 +199,8 @@ function buildTable(blob: Uint8Array, starts: Int32Array, size: number): Int32Ar
   const table = new Int32Array(cap).fill(-1);
   const mask = cap - 1;
   for (let id = 0; id < size; id++) {
-    const s = starts[id]!, e = starts[id + 1]!;
+    const s = starts[id]!,
+      e = starts[id + 1]!;
     let slot = fnv1a32(blob, s, e) & mask;
     for (;;) {
       const other = table[slot]!;
@@ -283,7 +285,9 @@ export function readDictionary(file: ByteSource, offset: number): { parts: Dicti
     const type = chunk[end + 9]!;
     const expected = i < nwords ? WORD : LABEL;
     if (type !== expected) {
-      throw new FormatError(`${p}: dictionary entry ${i} at byte ${pos} has type ${type}, expected ${expected} (${nwords} words come before ${nlabels} labels)`);
+      throw new FormatError(
+        `${p}: dictionary entry ${i} at byte ${pos} has type ${type}, expected ${expected} (${nwords} words come before ${nlabels} labels)`,
+      );
     }
     pos += wlen + 10;
   }
@@ -316,7 +320,17 @@ export function readDictionary(file: ByteSource, offset: number): { parts: Dicti
     }
     pos += pruneSize * 8;
     return {
-      parts: { nwords, nlabels, ntokens, blob: blob.slice(0, blobLen), starts, counts, pruneSize, pruneKeys: pruneKeys.subarray(0, n), pruneValues: pruneValues.subarray(0, n) },
+      parts: {
+        nwords,
+        nlabels,
+        ntokens,
+        blob: blob.slice(0, blobLen),
+        starts,
+        counts,
+        pruneSize,
+        pruneKeys: pruneKeys.subarray(0, n),
+        pruneValues: pruneValues.subarray(0, n),
+      },
       end: pos,
     };
   }

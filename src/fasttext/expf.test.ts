@@ -16,7 +16,8 @@ test('expf: bit-identical to glibc on every golden float, including those a roun
   let naiveMisses = 0;
   for (const line of lines) {
     const [xs, ys] = line.split(' ') as [string, string];
-    const x = fromBits(xs), want = fromBits(ys);
+    const x = fromBits(xs),
+      want = fromBits(ys);
     const got = expf(x);
     assert.ok(Object.is(got, want), `expf(${x}) [${xs}] = ${got}, glibc gives ${want} [${ys}]`);
     if (x > -103 && x < 88) assert.ok(Object.is(glibcExpf(x), want), `glibcExpf(${x}) [${xs}] = ${glibcExpf(x)}, glibc gives ${want} [${ys}]`);
@@ -35,7 +36,8 @@ test('expf: special values', () => {
 });
 
 test('fmaExact: one rounding where a * b + c has two', () => {
-  const a = 1 + 2 ** -30, b = 1 - 2 ** -30;
+  const a = 1 + 2 ** -30,
+    b = 1 - 2 ** -30;
   // a * b = 1 - 2^-60 exactly: rounds to 1 unfused, so only the fused form sees the -2^-60
   assert.equal(a * b - 1, 0);
   assert.equal(fmaExact(a, b, -1), -(2 ** -60));

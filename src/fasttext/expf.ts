@@ -13,9 +13,9 @@
 const N = 32; // 2^(k/N) table
 // ln2 reciprocal and the cubic of 2^(r/N), as glibc's exp2f data (hexadecimal significands).
 const INV_LN2_N = (0x171547652b82fe / 2 ** 52) * N;
-const C0 = (0x1c6af84b912394 / 2 ** 57) / N / N / N;
-const C1 = (0x1ebfce50fac4f3 / 2 ** 55) / N / N;
-const C2 = (0x162e42ff0c52d6 / 2 ** 53) / N;
+const C0 = 0x1c6af84b912394 / 2 ** 57 / N / N / N;
+const C1 = 0x1ebfce50fac4f3 / 2 ** 55 / N / N;
+const C2 = 0x162e42ff0c52d6 / 2 ** 53 / N;
 const SHIFT = 1.5 * 2 ** 52; // adding it rounds to an integer (ties to even)
 // biome-ignore lint/correctness/noPrecisionLoss: the exact decimal of the float 0x1.62e42ep6 (a double holds it exactly)
 const OVERFLOW = 88.72283172607421875; // 0x1.62e42ep6f: above, +Infinity
@@ -55,7 +55,9 @@ function parts(x: number): [bigint, number] {
 
 /** `a * b + c` with one rounding (IEEE fma), for finite operands and a result in the normal range. */
 export function fmaExact(a: number, b: number, c: number): number {
-  const [ma, ea] = parts(a), [mb, eb] = parts(b), [mc, ec] = parts(c);
+  const [ma, ea] = parts(a),
+    [mb, eb] = parts(b),
+    [mc, ec] = parts(c);
   const mp = ma * mb;
   const ep = ea + eb;
   if (mp === 0n) return a * b + c;
@@ -107,8 +109,12 @@ export function glibcExpf(x: number): number {
   // z = x N / ln2 = k + r, with the product split exactly (p + pe) so that r is the fused value
   const p = x * INV_LN2_N;
   const kd = p + SHIFT - SHIFT;
-  const xs = SPLIT * x, xh = xs - (xs - x), xl = x - xh;
-  const is = SPLIT * INV_LN2_N, ih = is - (is - INV_LN2_N), il = INV_LN2_N - ih;
+  const xs = SPLIT * x,
+    xh = xs - (xs - x),
+    xl = x - xh;
+  const is = SPLIT * INV_LN2_N,
+    ih = is - (is - INV_LN2_N),
+    il = INV_LN2_N - ih;
   const pe = xh * ih - p + xh * il + xl * ih + xl * il;
   const r = p - kd + pe;
   if (Math.abs(Math.abs(r) - 0.5) < 1e-9) return expfFused(x); // k itself could round the other way

@@ -16,13 +16,13 @@ export function formatG(x: number, precision: number): string {
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
   const neg = x < 0;
   const a = Math.abs(x);
-  let digits = roundedDigits(a, precision);
-  let exp = digits.exp;
-  let mant = digits.mant; // `precision` significant digits, no dot
+  const digits = roundedDigits(a, precision);
+  const exp = digits.exp;
+  const mant = digits.mant; // `precision` significant digits, no dot
   let s: string;
   if (exp < -4 || exp >= precision) {
-    let frac = mant.slice(1).replace(/0+$/, '');
-    s = mant[0]! + (frac ? `.${frac}` : '') + 'e' + (exp < 0 ? '-' : '+') + String(Math.abs(exp)).padStart(2, '0');
+    const frac = mant.slice(1).replace(/0+$/, '');
+    s = `${mant[0]! + (frac ? `.${frac}` : '')}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
   } else if (exp >= 0) {
     const int = mant.slice(0, exp + 1);
     const frac = mant.slice(exp + 1).replace(/0+$/, '');
@@ -36,7 +36,7 @@ export function formatG(x: number, precision: number): string {
 
 function roundedDigits(a: number, p: number): { mant: string; exp: number } {
   const e = a.toExponential(p - 1); // d.ddddde±x, ties rounded up
-  let [m, ex] = e.split('e') as [string, string];
+  const [m, ex] = e.split('e') as [string, string];
   let mant = m.replace('.', '');
   let exp = Number(ex);
   // Only a value whose digits after the kept ones are (close to) exactly 5 can be a tie: the

@@ -38,14 +38,17 @@ export function agrees(ours: number, printed: string, precision: number): boolea
 function checkVectorLine(ours: Float32Array, line: string, where: string, atol = 0): void {
   const parts = line.trimEnd().split(' ');
   assert.equal(parts.length, ours.length, `${where}: dimension`);
-  parts.forEach((s, i) => assert.ok(agrees(ours[i]!, s, 5) || (loose && Math.abs(ours[i]! - Number(s)) <= atol), `${where}[${i}]: ours ${ours[i]} vs fastText ${s}`));
+  parts.forEach((s, i) =>
+    assert.ok(agrees(ours[i]!, s, 5) || (loose && Math.abs(ours[i]! - Number(s)) <= atol), `${where}[${i}]: ours ${ours[i]} vs fastText ${s}`),
+  );
 }
 
 function checkScores(ours: { word?: string; label?: string; score?: number; prob?: number }[], printed: string[], where: string): void {
   assert.equal(ours.length, printed.length, `${where}: count (ours ${JSON.stringify(ours)} vs ${JSON.stringify(printed)})`);
   printed.forEach((line, i) => {
     const sp = line.lastIndexOf(' ');
-    const name = line.slice(0, sp), score = line.slice(sp + 1);
+    const name = line.slice(0, sp),
+      score = line.slice(sp + 1);
     const o = ours[i]!;
     const oscore = (o.score ?? o.prob)!;
     assert.ok(agrees(oscore, score, 6), `${where} #${i}: score ${oscore} vs ${score}`);
@@ -59,13 +62,21 @@ function checkScores(ours: { word?: string; label?: string; score?: number; prob
 }
 
 const bytes = (p: string) => new Uint8Array(readFileSync(join(FX, p)));
-const models = readdirSync(join(FX, 'models')).filter((f) => /\.(bin|ftz)$/.test(f)).sort();
+const models = readdirSync(join(FX, 'models'))
+  .filter((f) => /\.(bin|ftz)$/.test(f))
+  .sort();
 
 const tmp = mkdtempSync(join(tmpdir(), 'leanml-ft-golden-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('fastText 0.9.2 golden outputs', () => {
-  for (const [file, asStore] of models.flatMap((f) => [[f, false], [f, true]] as const)) {
+  for (const [file, asStore] of models.flatMap(
+    (f) =>
+      [
+        [f, false],
+        [f, true],
+      ] as const,
+  )) {
     const key = file.replace('.', '-');
     describe(asStore ? `${file} converted to an f32 store` : file, () => {
       let model: VectorModel;
@@ -102,7 +113,9 @@ describe('fastText 0.9.2 golden outputs', () => {
 
       test('nn', () => {
         const m = open();
-        const segs = readFileSync(join(FX, `out/${key}.nn.txt`), 'utf8').split('Query word? ').slice(1, -1);
+        const segs = readFileSync(join(FX, `out/${key}.nn.txt`), 'utf8')
+          .split('Query word? ')
+          .slice(1, -1);
         const queries = splitWords(bytes('nnwords.txt'));
         assert.equal(segs.length, queries.length);
         const batch = m.nearestNeighborsBatch(queries, 5);
@@ -117,7 +130,10 @@ describe('fastText 0.9.2 golden outputs', () => {
         const m = open();
         const text = readFileSync(join(FX, `out/${key}.analogies.txt`), 'utf8');
         const segs = text.split('Query triplet (A - B + C)? ').slice(1);
-        const triplets = readFileSync(join(FX, 'triplets.txt'), 'utf8').trim().split('\n').map((l) => l.split(' ') as [string, string, string]);
+        const triplets = readFileSync(join(FX, 'triplets.txt'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => l.split(' ') as [string, string, string]);
         assert.equal(segs.length, triplets.length);
         segs.forEach((seg, i) => checkScores(m.analogies(...triplets[i]!, 4), seg.trimEnd().split('\n'), `${file} analogies ${triplets[i]!.join(' ')}`));
       });
@@ -126,7 +142,8 @@ describe('fastText 0.9.2 golden outputs', () => {
         const m = open();
         const printed = splitLines(bytes(`out/${key}.ngrams.txt`));
         const ours: { ngram: Uint8Array; vector: Float32Array }[] = [];
-        for (const w of ['license', 'freedoms', 'für', 'поиск', '</s>', 'a']) ours.push(...m.ngramVectors(w).map((n) => ({ ngram: n.bytes, vector: n.vector })));
+        for (const w of ['license', 'freedoms', 'für', 'поиск', '</s>', 'a'])
+          ours.push(...m.ngramVectors(w).map((n) => ({ ngram: n.bytes, vector: n.vector })));
         assert.equal(ours.length, printed.length);
         ours.forEach((o, i) => {
           const line = printed[i]!.line;
@@ -139,7 +156,10 @@ describe('fastText 0.9.2 golden outputs', () => {
       });
 
       if (/^(sup|q)-/.test(file)) {
-        for (const [suffix, k, threshold] of [['predict3', 3, 0], ['predictall', -1, 0.05]] as const) {
+        for (const [suffix, k, threshold] of [
+          ['predict3', 3, 0],
+          ['predictall', -1, 0.05],
+        ] as const) {
           test(`predict-prob k=${k} threshold=${threshold}`, () => {
             const m = open();
             const printed = readFileSync(join(FX, `out/${key}.${suffix}.txt`), 'utf8').split('\n');

@@ -40,9 +40,20 @@ test('subwords: C++ order, UTF-8 characters kept whole, lone < and > skipped', (
 
 test('formatG matches printf %g', () => {
   const cases: [number, number, string][] = [
-    [0, 5, '0'], [-0, 5, '-0'], [1, 5, '1'], [0.1, 5, '0.1'], [123456, 5, '1.2346e+05'], [12345, 5, '12345'],
-    [0.0001, 5, '0.0001'], [0.00001234567, 5, '1.2346e-05'], [-1.5e-10, 6, '-1.5e-10'], [0.999999, 6, '0.999999'],
-    [0.9999995, 6, '1'], [1e100, 6, '1e+100'], [NaN, 5, 'nan'], [-Infinity, 5, '-inf'],
+    [0, 5, '0'],
+    [-0, 5, '-0'],
+    [1, 5, '1'],
+    [0.1, 5, '0.1'],
+    [123456, 5, '1.2346e+05'],
+    [12345, 5, '12345'],
+    [0.0001, 5, '0.0001'],
+    [0.00001234567, 5, '1.2346e-05'],
+    [-1.5e-10, 6, '-1.5e-10'],
+    [0.999999, 6, '0.999999'],
+    [0.9999995, 6, '1'],
+    [1e100, 6, '1e+100'],
+    [NaN, 5, 'nan'],
+    [-Infinity, 5, '-inf'],
     [1.03125, 5, '1.0312'], // exact tie: glibc rounds to even, toPrecision would give 1.0313
     [1.09375, 5, '1.0938'], // tie, odd digit rounds up
   ];
@@ -54,7 +65,10 @@ test('StdHeap keeps the k best, highest first; a later equal score displaces the
   [0.5, 0.1, 0.9, 0.7, 0.3].forEach((s, i) => {
     if (!h.skips(s)) h.push(s, i);
   });
-  assert.deepEqual(h.sorted().map((x) => x.id), [2, 3, 0]);
+  assert.deepEqual(
+    h.sorted().map((x) => x.id),
+    [2, 3, 0],
+  );
   const t = new StdHeap(2);
   [1, 1, 1].forEach((s, i) => t.push(s, i));
   assert.equal(t.sorted().length, 2);

@@ -6,7 +6,7 @@
 export { openFastText, openBin, openStore, type OpenOptions } from './open.js';
 export { VectorModel, LABEL_PREFIX, type Neighbor, type Prediction, type NgramVector } from './vector-model.js';
 export { BinModel } from './bin-model.js';
-export { type FastTextArgs, type LossName, type ModelName } from './args.js';
+export type { FastTextArgs, LossName, ModelName } from './args.js';
 export { fnv1a32 } from './hash.js';
 export { formatG } from './format-float.js';
 export { readModel, FASTTEXT_MAGIC, FASTTEXT_VERSION } from './read-model.js';
@@ -17,7 +17,7 @@ export { RemoteStore, type RemoteStoreOptions } from './remote-store.js';
 export { syncToAsync, type AsyncByteSource } from '../core/async-source.js';
 export { HttpRangeSource, type HttpRangeOptions } from '../core/http-range-source.js';
 export { convertToStore, type ConvertOptions } from './convert.js';
-export { type StoreDtype, type StoreHeader } from './store-format.js';
+export type { StoreDtype, StoreHeader } from './store-format.js';
 export { formatVector, formatScore } from './format-line.js';
 export { splitWords, splitLines } from './tokens.js';
 export { PredictStream, type PredictStreamOptions } from './predict-stream.js';

@@ -30,7 +30,13 @@ export const DEFAULT_IVF = Object.freeze({
 export function nearestLists(ix: IvfIndex, queries: Float32Array, nprobe: number): Int32Array[] {
   const B = queries.length / ix.dim;
   const m: WordMatrix = { rows: ix.lists, dim: ix.dim, dtype: 'f32', data: ix.centroids };
-  const res = searchBatch(m, queries, new Float64Array(B).fill(1), Math.min(nprobe, ix.lists), Array.from({ length: B }, () => []));
+  const res = searchBatch(
+    m,
+    queries,
+    new Float64Array(B).fill(1),
+    Math.min(nprobe, ix.lists),
+    Array.from({ length: B }, () => []),
+  );
   return res.map((r) => Int32Array.from(r, (s) => s.id));
 }
 
@@ -57,7 +63,8 @@ export function searchLists(
   k: number,
   banned: number[][],
 ): { id: number; score: number }[][] {
-  const D = ix.dim, B = probes.length;
+  const D = ix.dim,
+    B = probes.length;
   const cache = new Map<number, WordMatrix>();
   const listRows = (l: number): WordMatrix => {
     let m = cache.get(l);
@@ -78,7 +85,8 @@ export function searchLists(
   // every query's best candidates across its lists
   const heaps = Array.from({ length: B }, () => new StdHeap(want));
   for (const l of lists) {
-    const start = ix.offsets[l]!, rows = ix.offsets[l + 1]! - start;
+    const start = ix.offsets[l]!,
+      rows = ix.offsets[l + 1]! - start;
     if (rows === 0) continue;
     const qs = byList.get(l)!;
     const q = new Float32Array(qs.length * D);
@@ -101,7 +109,8 @@ export function searchLists(
   // rescore the shortlist from the rows with their residual (as `searchBatch`'s second stage)
   const row = new Float32Array(D);
   return best.map((cands, b) => {
-    const h = new StdHeap(k), q0 = b * D;
+    const h = new StdHeap(k),
+      q0 = b * D;
     for (const pos of cands.map((c) => c.id).sort((x, y) => x - y)) {
       const l = listOf(ix.offsets, pos);
       decodeRow(listRows(l), pos - ix.offsets[l]!, row);
@@ -116,7 +125,8 @@ export function searchLists(
 
 /** The list holding row position `pos` (the last list starting at or before it that is not empty). */
 export function listOf(offsets: Int32Array, pos: number): number {
-  let lo = 0, hi = offsets.length - 2;
+  let lo = 0,
+    hi = offsets.length - 2;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
     if (offsets[mid]! <= pos) lo = mid;
@@ -127,7 +137,8 @@ export function listOf(offsets: Int32Array, pos: number): number {
 
 /** Rows `[start, start + count)` of `m` as a matrix of their own (views, no copy). */
 export function rowSlice(m: WordMatrix, start: number, count: number): WordMatrix {
-  const D = m.dim, rb = (D + 1) >> 1;
+  const D = m.dim,
+    rb = (D + 1) >> 1;
   return {
     rows: count,
     dim: D,

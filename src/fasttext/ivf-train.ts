@@ -31,7 +31,13 @@ export function assignRows(centroids: Float32Array, K: number, D: number, rows: 
   for (let r0 = 0; r0 < n; r0 += ASSIGN_BLOCK) {
     const b = Math.min(ASSIGN_BLOCK, n - r0);
     const q = rows.subarray(r0 * D, (r0 + b) * D);
-    const res = searchBatch(m, q, new Float64Array(b).fill(1), 1, Array.from({ length: b }, () => []));
+    const res = searchBatch(
+      m,
+      q,
+      new Float64Array(b).fill(1),
+      1,
+      Array.from({ length: b }, () => []),
+    );
     for (let i = 0; i < b; i++) out[outAt + r0 + i] = res[i]![0]?.id ?? 0;
   }
 }
@@ -63,7 +69,7 @@ export function trainIvf(
   for (let i = 0; i < S; i++) row(ids[i]!, sample.subarray(i * D, (i + 1) * D));
   const centroids = new Float32Array(K * D);
   // start from K distinct sample rows
-  for (let c = 0; c < K; c++) centroids.set(sample.subarray((c % S) * D, (c % S + 1) * D), c * D);
+  for (let c = 0; c < K; c++) centroids.set(sample.subarray((c % S) * D, ((c % S) + 1) * D), c * D);
   const assign = new Int32Array(S);
   const sums = new Float64Array(K * D);
   const counts = new Int32Array(K);

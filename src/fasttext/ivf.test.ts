@@ -20,7 +20,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'leanml-ft-ivf-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 function recall(ref: Neighbor[][], got: Neighbor[][]): number {
-  let hits = 0, n = 0;
+  let hits = 0,
+    n = 0;
   ref.forEach((r, i) => {
     const s = new Set(got[i]!.map((x) => x.word));
     for (const x of r) {
@@ -54,17 +55,23 @@ describe('store index', () => {
 
   for (const dtype of ['f32', 'int8'] as const) {
     test(`${dtype}: exact search through the index equals the plain store; nprobe trades recall`, () => {
-      const plainPath = join(tmp, `plain.${dtype}`), ivfPath = join(tmp, `ivf.${dtype}`);
+      const plainPath = join(tmp, `plain.${dtype}`),
+        ivfPath = join(tmp, `ivf.${dtype}`);
       convertToStore(bin, plainPath, { dtype });
       const h = convertToStore(bin, ivfPath, { dtype, index: 'ivf', lists: 24 });
       assert.deepEqual(h.index, { kind: 'ivf', lists: 24 });
-      const plain = openStore(plainPath), ivf = openStore(ivfPath, { nprobe: 0 });
+      const plain = openStore(plainPath),
+        ivf = openStore(ivfPath, { nprobe: 0 });
       for (const w of ['license', 'software', 'xyzzyq']) assert.deepEqual(ivf.wordVector(w), plain.wordVector(w), w);
       for (const i of [0, 5, 100, bin.nwords - 1]) assert.deepEqual(ivf.normalizedWordVector(i), plain.normalizedWordVector(i));
       const ref = plain.nearestNeighborsBatch(queries, 10);
       const exact = ivf.nearestNeighborsBatch(queries, 10);
       ref.forEach((r, i) => {
-        assert.deepEqual(exact[i]!.map((x) => x.score), r.map((x) => x.score), `scores of ${queries[i]}`);
+        assert.deepEqual(
+          exact[i]!.map((x) => x.score),
+          r.map((x) => x.score),
+          `scores of ${queries[i]}`,
+        );
         // equal scores may come in another order: the rows are stored list by list
         assert.deepEqual(new Set(exact[i]!.map((x) => x.word)), new Set(r.map((x) => x.word)), `words of ${queries[i]}`);
       });
@@ -127,7 +134,8 @@ describe('store index', () => {
       for (const n of ['ivfCentroids', 'ivfOffsets', 'ivfIds', 'ivfPositions']) delete h.sections[n];
       dv.setUint32(8, 3, true);
     });
-    const s3 = openStore(v3), s4 = openStore(plain);
+    const s3 = openStore(v3),
+      s4 = openStore(plain);
     assert.equal(s3.info().storeVersion, 3);
     assert.deepEqual(s3.nearestNeighbors('license', 5), s4.nearestNeighbors('license', 5));
     // an index in a version-3 header is refused

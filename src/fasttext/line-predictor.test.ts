@@ -43,7 +43,11 @@ for (const name of MODELS) {
     const plain = VectorModel.prototype.linePredictor.call(m);
     for (const [i, text] of corpus.entries()) {
       const line = enc.encode(text);
-      for (const [k, t] of [[1, 0], [3, 0], [-1, 0.01]] as const) {
+      for (const [k, t] of [
+        [1, 0],
+        [3, 0],
+        [-1, 0.01],
+      ] as const) {
         assert.deepEqual(results(fast, line, i % 2 === 0, k, t), results(plain, line, i % 2 === 0, k, t), `${name} line ${i} k ${k}`);
       }
     }

@@ -307,7 +307,9 @@ export class LinePredictor implements LinePredictorLike {
    * (text repeats its words; the rows are the same, so the sums are too).
    */
   private addOovRows(bytes: Uint8Array, s: number, e: number, hash: number): void {
-    const len = e - s, slots = this.oovSlots, mask = OOV_SLOTS - 1;
+    const len = e - s,
+      slots = this.oovSlots,
+      mask = OOV_SLOTS - 1;
     let slot = hash & mask;
     for (;;) {
       const ent = slots[slot]!;
@@ -336,7 +338,8 @@ export class LinePredictor implements LinePredictorLike {
       n = this.oovCount = 0;
       slot = hash & mask;
     }
-    const b0 = this.oovByteStart[n]!, r0 = this.oovRowStart[n]!;
+    const b0 = this.oovByteStart[n]!,
+      r0 = this.oovRowStart[n]!;
     this.oovBytes.set(bytes.subarray(s, e), b0);
     this.oovRows.set(this.rows.subarray(before, this.nrows), r0);
     this.oovHash[n] = hash;
@@ -396,7 +399,10 @@ export class LinePredictor implements LinePredictorLike {
    * two 32-bit halves (no BigInt).
    */
   private addWordNgrams(): void {
-    const n = this.wordNgrams, bucket = this.bucket, hs = this.hashes, nh = this.nhashes;
+    const n = this.wordNgrams,
+      bucket = this.bucket,
+      hs = this.hashes,
+      nh = this.nhashes;
     if (bucket <= 0) return;
     for (let i = 0; i < nh; i++) {
       let lo = hs[i]! >>> 0;
@@ -429,7 +435,10 @@ export class LinePredictor implements LinePredictorLike {
 
   /** `hidden = mean of the rows`, each added in order with float32 rounding (`Model::computeHidden`). */
   private computeHidden(): void {
-    const D = this.dim, h = this.hidden, rows = this.rows, n = this.nrows;
+    const D = this.dim,
+      h = this.hidden,
+      rows = this.rows,
+      n = this.nrows;
     h.fill(0);
     if (this.qCodes !== null) this.addQuantRows(rows, n);
     else if (this.denseIn !== null) {
@@ -445,8 +454,15 @@ export class LinePredictor implements LinePredictorLike {
 
   /** `ProductQuantizer::addcode` for every row: `x[m * dsub + j] += alpha * centroid[j]`. */
   private addQuantRows(rows: Int32Array, n: number): void {
-    const h = this.hidden, codes = this.qCodes!, c = this.qCentroids!, normCodes = this.qNormCodes, norms = this.qNorms;
-    const nsubq = this.nsubq, dsub = this.dsub, last = nsubq - 1, lastdsub = this.lastdsub;
+    const h = this.hidden,
+      codes = this.qCodes!,
+      c = this.qCentroids!,
+      normCodes = this.qNormCodes,
+      norms = this.qNorms;
+    const nsubq = this.nsubq,
+      dsub = this.dsub,
+      last = nsubq - 1,
+      lastdsub = this.lastdsub;
     const lastBase = last * 256 * dsub;
     if (dsub === 2 && lastdsub === 2 && normCodes !== null) {
       // the common layout (`quantize -dsub 2`, lid.176.ftz), unrolled
@@ -468,17 +484,21 @@ export class LinePredictor implements LinePredictorLike {
       if (normCodes !== null) {
         const alpha = norms![normCodes[row]!]!;
         for (let m = 0; m < last; m++) {
-          const off = (m * 256 + codes[base + m]!) * dsub, o = m * dsub;
+          const off = (m * 256 + codes[base + m]!) * dsub,
+            o = m * dsub;
           for (let j = 0; j < dsub; j++) h[o + j]! += fr(alpha * c[off + j]!);
         }
-        const off = lastBase + codes[base + last]! * lastdsub, o = last * dsub;
+        const off = lastBase + codes[base + last]! * lastdsub,
+          o = last * dsub;
         for (let j = 0; j < lastdsub; j++) h[o + j]! += fr(alpha * c[off + j]!);
       } else {
         for (let m = 0; m < last; m++) {
-          const off = (m * 256 + codes[base + m]!) * dsub, o = m * dsub;
+          const off = (m * 256 + codes[base + m]!) * dsub,
+            o = m * dsub;
           for (let j = 0; j < dsub; j++) h[o + j]! += c[off + j]!;
         }
-        const off = lastBase + codes[base + last]! * lastdsub, o = last * dsub;
+        const off = lastBase + codes[base + last]! * lastdsub,
+          o = last * dsub;
         for (let j = 0; j < lastdsub; j++) h[o + j]! += c[off + j]!;
       }
     }
@@ -488,7 +508,9 @@ export class LinePredictor implements LinePredictorLike {
   private outputDot(i: number): number {
     const w = this.denseOut;
     if (w === null) return this.output.dotRow(this.hidden, i);
-    const D = this.dim, h = this.hidden, o = i * D;
+    const D = this.dim,
+      h = this.hidden,
+      o = i * D;
     let d = 0;
     for (let j = 0; j < D; j++) d = fr(d + fr(w[o + j]! * h[j]!));
     return d;
@@ -500,15 +522,21 @@ export class LinePredictor implements LinePredictorLike {
    * score is boxed per call.
    */
   private dfs(root: number, rootScore: number): void {
-    const heap = this.heap, left = this.treeLeft!, right = this.treeRight!, osz = this.nlabels, logThreshold = this.logThreshold;
-    let nodes = this.stackNodes, scores = this.stackScores;
+    const heap = this.heap,
+      left = this.treeLeft!,
+      right = this.treeRight!,
+      osz = this.nlabels,
+      logThreshold = this.logThreshold;
+    let nodes = this.stackNodes,
+      scores = this.stackScores;
     let sp = 0;
     nodes[0] = root;
     scores[0] = rootScore;
     sp = 1;
     while (sp > 0) {
       sp--;
-      const node = nodes[sp]!, score = scores[sp]!;
+      const node = nodes[sp]!,
+        score = scores[sp]!;
       if (score < logThreshold) continue;
       if (heap.skips(score)) continue;
       const l = left[node]!;
@@ -532,7 +560,8 @@ export class LinePredictor implements LinePredictorLike {
   }
 
   private growStack(): void {
-    const n = new Int32Array(this.stackNodes.length * 2), s = new Float64Array(this.stackNodes.length * 2);
+    const n = new Int32Array(this.stackNodes.length * 2),
+      s = new Float64Array(this.stackNodes.length * 2);
     n.set(this.stackNodes);
     s.set(this.stackScores);
     this.stackNodes = n;
@@ -541,7 +570,9 @@ export class LinePredictor implements LinePredictorLike {
 
   /** `Loss::computeOutput` (softmax, or the table sigmoid of one-vs-all / negative sampling) and `findKBest`. */
   private findKBest(threshold: number): void {
-    const L = this.nlabels, out = this.out, heap = this.heap;
+    const L = this.nlabels,
+      out = this.out,
+      heap = this.heap;
     for (let i = 0; i < L; i++) out[i] = this.outputDot(i);
     if (this.loss === 'softmax') {
       let max = out[0]!;

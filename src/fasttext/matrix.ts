@@ -35,10 +35,16 @@ export function normF32(v: Float32Array): number {
 
 /** A dense matrix held in memory. */
 export class DenseMatrix implements RowMatrix {
-  constructor(readonly rows: number, readonly cols: number, readonly data: Float32Array) {}
+  constructor(
+    readonly rows: number,
+    readonly cols: number,
+    readonly data: Float32Array,
+  ) {}
 
   addRow(out: Float32Array, row: number): void {
-    const n = this.cols, d = this.data, o = row * n;
+    const n = this.cols,
+      d = this.data,
+      o = row * n;
     for (let j = 0; j < n; j++) out[j]! += d[o + j]!;
   }
 

@@ -26,7 +26,10 @@ export class PredictStream {
   private len = 0;
   private readonly labels: Uint8Array[] = [];
 
-  constructor(private readonly p: LinePredictorLike, private readonly opts: PredictStreamOptions) {
+  constructor(
+    private readonly p: LinePredictorLike,
+    private readonly opts: PredictStreamOptions,
+  ) {
     for (let i = 0; i < p.nlabels; i++) this.labels.push(p.labelBytes(i));
   }
 

@@ -88,7 +88,11 @@ class KBest extends StdHeap {
 export class Predictor {
   private tree: Node[] | null = null;
 
-  constructor(readonly loss: LossName, readonly output: RowMatrix, labelCounts: ArrayLike<number>) {
+  constructor(
+    readonly loss: LossName,
+    readonly output: RowMatrix,
+    labelCounts: ArrayLike<number>,
+  ) {
     if (loss === 'hs') this.tree = buildTree(labelCounts);
   }
 

@@ -48,7 +48,15 @@ export class QuantMatrix implements RowMatrix {
   readonly normCodes: Uint8Array | null;
   readonly npq: ProductQuantizer | null;
 
-  private constructor(rows: number, cols: number, qnorm: boolean, codes: Uint8Array, pq: ProductQuantizer, normCodes: Uint8Array | null, npq: ProductQuantizer | null) {
+  private constructor(
+    rows: number,
+    cols: number,
+    qnorm: boolean,
+    codes: Uint8Array,
+    pq: ProductQuantizer,
+    normCodes: Uint8Array | null,
+    npq: ProductQuantizer | null,
+  ) {
     this.rows = rows;
     this.cols = cols;
     this.qnorm = qnorm;
@@ -68,7 +76,8 @@ export class QuantMatrix implements RowMatrix {
     const cols = cur.i64('quantised matrix cols');
     const codesize = cur.i32('codesize');
     if (rows < 0 || cols <= 0 || cols > 1 << 16) throw new FormatError(`${p}: quantised matrix at byte ${at} has invalid shape ${rows} x ${cols}`);
-    if (codesize < 0 || codesize > cur.remaining) throw new FormatError(`${p}: truncated: quantised matrix at byte ${at} has ${codesize} bytes of codes but ${cur.remaining} bytes remain`);
+    if (codesize < 0 || codesize > cur.remaining)
+      throw new FormatError(`${p}: truncated: quantised matrix at byte ${at} has ${codesize} bytes of codes but ${cur.remaining} bytes remain`);
     const codes = cur.bytes(codesize, 'codes');
     const pq = readPq(cur, 'product quantizer');
     if (pq.dim !== cols) throw new FormatError(`${p}: product quantizer has dim ${pq.dim} but the matrix has ${cols} columns`);
@@ -89,7 +98,8 @@ export class QuantMatrix implements RowMatrix {
 
   addRow(out: Float32Array, row: number): void {
     const fr = Math.fround;
-    const pq = this.pq, c = pq.centroids;
+    const pq = this.pq,
+      c = pq.centroids;
     const alpha = this.norm(row);
     const base = row * pq.nsubq;
     for (let m = 0; m < pq.nsubq; m++) {
@@ -102,7 +112,8 @@ export class QuantMatrix implements RowMatrix {
 
   dotRow(vec: Float32Array, row: number): number {
     const fr = Math.fround;
-    const pq = this.pq, c = pq.centroids;
+    const pq = this.pq,
+      c = pq.centroids;
     const base = row * pq.nsubq;
     let res = 0;
     for (let m = 0; m < pq.nsubq; m++) {

@@ -30,7 +30,10 @@ function withBytes(bytes: Uint8Array, fn: (path: string) => void): void {
 }
 function refuses(bytes: Uint8Array, pattern: RegExp): void {
   withBytes(bytes, (p) => {
-    assert.throws(() => openFastText(p).close(), (e: unknown) => e instanceof FormatError && pattern.test(e.message) && e.message.includes(p));
+    assert.throws(
+      () => openFastText(p).close(),
+      (e: unknown) => e instanceof FormatError && pattern.test(e.message) && e.message.includes(p),
+    );
   });
 }
 function patched(src: Uint8Array, at: number, write: (dv: DataView) => void): Uint8Array {
@@ -41,26 +44,57 @@ function patched(src: Uint8Array, at: number, write: (dv: DataView) => void): Ui
 
 describe('model reader refuses bad input', () => {
   test('wrong magic, unknown versions', () => {
-    refuses(patched(good, 0, (d) => d.setInt32(0, 12345, true)), /not a fastText model: magic 12345/);
-    refuses(patched(good, 4, (d) => d.setInt32(0, 13, true)), /unsupported fastText format version 13/);
-    refuses(patched(good, 4, (d) => d.setInt32(0, 10, true)), /version 10/);
+    refuses(
+      patched(good, 0, (d) => d.setInt32(0, 12345, true)),
+      /not a fastText model: magic 12345/,
+    );
+    refuses(
+      patched(good, 4, (d) => d.setInt32(0, 13, true)),
+      /unsupported fastText format version 13/,
+    );
+    refuses(
+      patched(good, 4, (d) => d.setInt32(0, 10, true)),
+      /version 10/,
+    );
     refuses(new Uint8Array(3), /too short/);
   });
 
   test('absurd header values are refused before allocating', () => {
-    refuses(patched(good, 8, (d) => d.setInt32(0, 1 << 30, true)), /dim 1073741824/); // dim
-    refuses(patched(good, 8 + 24, (d) => d.setInt32(0, 9, true)), /unknown loss 9/);
-    refuses(patched(good, 8 + 28, (d) => d.setInt32(0, 0, true)), /unknown model 0/);
+    refuses(
+      patched(good, 8, (d) => d.setInt32(0, 1 << 30, true)),
+      /dim 1073741824/,
+    ); // dim
+    refuses(
+      patched(good, 8 + 24, (d) => d.setInt32(0, 9, true)),
+      /unknown loss 9/,
+    );
+    refuses(
+      patched(good, 8 + 28, (d) => d.setInt32(0, 0, true)),
+      /unknown model 0/,
+    );
     const dictAt = 8 + 56;
-    refuses(patched(good, dictAt, (d) => d.setInt32(0, 2_000_000_000, true)), /size 2000000000/);
-    refuses(patched(good, dictAt, (d) => { d.setInt32(0, 500_000_000, true); d.setInt32(4, 500_000_000, true); d.setInt32(8, 0, true); }), /claims 500000000 entries/);
+    refuses(
+      patched(good, dictAt, (d) => d.setInt32(0, 2_000_000_000, true)),
+      /size 2000000000/,
+    );
+    refuses(
+      patched(good, dictAt, (d) => {
+        d.setInt32(0, 500_000_000, true);
+        d.setInt32(4, 500_000_000, true);
+        d.setInt32(8, 0, true);
+      }),
+      /claims 500000000 entries/,
+    );
   });
 
   test('sizes that do not add up', () => {
     const m = openBin('test/fixtures/fasttext/models/nosub.bin');
     m.close();
     // bucket changed: input rows no longer equal nwords + bucket
-    refuses(patched(good, 8 + 32, (d) => d.setInt32(0, 7, true)), /rows but nwords/);
+    refuses(
+      patched(good, 8 + 32, (d) => d.setInt32(0, 7, true)),
+      /rows but nwords/,
+    );
     // trailing garbage after the output matrix
     refuses(new Uint8Array([...good, 1, 2, 3]), /3 unexpected bytes after the output matrix/);
   });
@@ -107,8 +141,14 @@ describe('store reader refuses bad input', () => {
     const reopened = openFastText(store);
     assert.equal(reopened.format, 'store');
     reopened.close();
-    refuses(patched(s, 8, (d) => d.setUint32(0, 9, true)), /unsupported vector store version 9/);
-    refuses(patched(s, 12, (d) => d.setUint32(0, 1 << 30, true)), /header length/);
+    refuses(
+      patched(s, 8, (d) => d.setUint32(0, 9, true)),
+      /unsupported vector store version 9/,
+    );
+    refuses(
+      patched(s, 12, (d) => d.setUint32(0, 1 << 30, true)),
+      /header length/,
+    );
     refuses(s.subarray(0, s.length - 100), /truncated/);
     const json = s.subarray(16, 16 + new DataView(s.buffer, s.byteOffset).getUint32(12, true)).toString();
     const tampered = Buffer.from(json.replace(/"nwords":(\d+)/, (_, v) => `"nwords":${Number(v) + 1}`.padEnd(`"nwords":${v}`.length)));

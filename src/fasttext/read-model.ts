@@ -53,7 +53,9 @@ function denseHeader(file: ByteSource, at: number, what: string): { rows: number
   if (rows < 0 || cols <= 0 || cols > 1 << 16) throw new FormatError(`${file.path}: ${what} at byte ${at} has invalid shape ${rows} x ${cols}`);
   const bytes = rows * cols * 4;
   if (!Number.isSafeInteger(bytes) || at + 16 + bytes > file.size) {
-    throw new FormatError(`${file.path}: truncated: ${what} at byte ${at} is ${rows} x ${cols} floats (${bytes} bytes) but the file has ${file.size - at - 16} bytes left`);
+    throw new FormatError(
+      `${file.path}: truncated: ${what} at byte ${at} is ${rows} x ${cols} floats (${bytes} bytes) but the file has ${file.size - at - 16} bytes left`,
+    );
   }
   return { rows, cols, data: at + 16 };
 }
@@ -69,7 +71,8 @@ export function readModel(file: ByteSource, opts: ReadModelOptions = {}): Parsed
   const magic = cur.i32('magic');
   if (magic !== FASTTEXT_MAGIC) throw new FormatError(`${p}: not a fastText model: magic ${magic} at byte 0, expected ${FASTTEXT_MAGIC}`);
   const version = cur.i32('version');
-  if (version > FASTTEXT_VERSION || version < 11) throw new FormatError(`${p}: unsupported fastText format version ${version} at byte 4 (this reader knows 11..${FASTTEXT_VERSION})`);
+  if (version > FASTTEXT_VERSION || version < 11)
+    throw new FormatError(`${p}: unsupported fastText format version ${version} at byte 4 (this reader knows 11..${FASTTEXT_VERSION})`);
   const args = readArgs(cur, version);
   const { parts, end } = readDictionary(file, cur.offset);
   const dict = new Dictionary(parts, { minn: args.minn, maxn: args.maxn, bucket: args.bucket });
@@ -82,9 +85,14 @@ export function readModel(file: ByteSource, opts: ReadModelOptions = {}): Parsed
     input = QuantMatrix.read(qc);
     at = qc.offset;
   } else {
-    if (dict.pruneSize >= 0) throw new FormatError(`${p}: dictionary is pruned but the input matrix is not quantised (an outdated model; fastText refuses it too, see fastText issue #332)`);
+    if (dict.pruneSize >= 0)
+      throw new FormatError(
+        `${p}: dictionary is pruned but the input matrix is not quantised (an outdated model; fastText refuses it too, see fastText issue #332)`,
+      );
     const h = denseHeader(file, at, 'input matrix');
-    input = opts.loadAll ? new DenseMatrix(h.rows, h.cols, new DenseFileMatrix(file, h.data, h.rows, h.cols).readRows(0, h.rows)) : new DenseFileMatrix(file, h.data, h.rows, h.cols);
+    input = opts.loadAll
+      ? new DenseMatrix(h.rows, h.cols, new DenseFileMatrix(file, h.data, h.rows, h.cols).readRows(0, h.rows))
+      : new DenseFileMatrix(file, h.data, h.rows, h.cols);
     at = h.data + h.rows * h.cols * 4;
   }
   if (input.cols !== args.dim) throw new FormatError(`${p}: input matrix has ${input.cols} columns but dim is ${args.dim}`);
@@ -94,7 +102,8 @@ export function readModel(file: ByteSource, opts: ReadModelOptions = {}): Parsed
   }
   if (input.rows < dict.nwords) throw new FormatError(`${p}: input matrix has ${input.rows} rows, fewer than the ${dict.nwords} words`);
   for (let i = 0; i < dict.pruneValues.length; i++) {
-    if (dict.pruneValues[i]! < 0 || dict.nwords + dict.pruneValues[i]! >= input.rows) throw new FormatError(`${p}: pruned bucket index ${dict.pruneValues[i]} points outside the ${input.rows}-row input matrix`);
+    if (dict.pruneValues[i]! < 0 || dict.nwords + dict.pruneValues[i]! >= input.rows)
+      throw new FormatError(`${p}: pruned bucket index ${dict.pruneValues[i]} points outside the ${input.rows}-row input matrix`);
   }
   const qout = readFlag(file, at, 'qout');
   at += 1;
@@ -114,7 +123,8 @@ export function readModel(file: ByteSource, opts: ReadModelOptions = {}): Parsed
     if (h.cols !== args.dim) throw new FormatError(`${p}: output matrix has ${h.cols} columns but dim is ${args.dim}`);
   }
   const expectedOut = args.model === 'supervised' ? dict.nlabels : dict.nwords;
-  if (outputRows !== expectedOut) throw new FormatError(`${p}: output matrix has ${outputRows} rows, expected ${expectedOut} (${args.model === 'supervised' ? 'labels' : 'words'})`);
+  if (outputRows !== expectedOut)
+    throw new FormatError(`${p}: output matrix has ${outputRows} rows, expected ${expectedOut} (${args.model === 'supervised' ? 'labels' : 'words'})`);
   if (outputEnd !== file.size) throw new FormatError(`${p}: ${file.size - outputEnd} unexpected bytes after the output matrix (ends at byte ${outputEnd})`);
   const loadOutput = (): RowMatrix => {
     if (!loaded) {

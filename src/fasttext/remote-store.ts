@@ -30,7 +30,10 @@ export interface RemoteStoreOptions {
 }
 
 /** A typed array over `b`, copied when its offset breaks the element alignment. */
-function view<T extends Int32Array | Float32Array | Uint16Array>(b: Uint8Array, Type: { new (buf: ArrayBuffer, o: number, n: number): T; BYTES_PER_ELEMENT: number }): T {
+function view<T extends Int32Array | Float32Array | Uint16Array>(
+  b: Uint8Array,
+  Type: { new (buf: ArrayBuffer, o: number, n: number): T; BYTES_PER_ELEMENT: number },
+): T {
   const e = Type.BYTES_PER_ELEMENT;
   const c = b.byteOffset % e === 0 ? b : b.slice();
   return new Type(c.buffer as ArrayBuffer, c.byteOffset, c.byteLength / e);
@@ -46,14 +49,31 @@ export class RemoteStore {
   private subwords: Dictionary;
   private probe: number;
 
-  private constructor(src: AsyncByteSource, header: StoreHeader, ix: IvfIndex | null, mean: Float32Array | undefined, prune: { keys: Int32Array; values: Int32Array }, nprobe: number) {
+  private constructor(
+    src: AsyncByteSource,
+    header: StoreHeader,
+    ix: IvfIndex | null,
+    mean: Float32Array | undefined,
+    prune: { keys: Int32Array; values: Int32Array },
+    nprobe: number,
+  ) {
     this.src = src;
     this.header = header;
     this.ix = ix;
     this.mean = mean;
     const a = header.args;
     this.subwords = new Dictionary(
-      { nwords: header.nwords, nlabels: header.nlabels, ntokens: header.ntokens, blob: new Uint8Array(0), starts: new Int32Array(1), counts: new Float64Array(0), pruneSize: header.pruneSize, pruneKeys: prune.keys, pruneValues: prune.values },
+      {
+        nwords: header.nwords,
+        nlabels: header.nlabels,
+        ntokens: header.ntokens,
+        blob: new Uint8Array(0),
+        starts: new Int32Array(1),
+        counts: new Float64Array(0),
+        pruneSize: header.pruneSize,
+        pruneKeys: prune.keys,
+        pruneValues: prune.values,
+      },
       { minn: a.minn, maxn: a.maxn, bucket: a.bucket, table: Int32Array.of(-1) },
     );
     this.probe = nprobe;
@@ -80,7 +100,14 @@ export class RemoteStore {
     }
     const nprobe = opts.nprobe ?? DEFAULT_IVF.nprobe;
     if (!Number.isSafeInteger(nprobe) || nprobe < 0) throw new UsageError(`nprobe must be 0 (all lists) or a positive number of lists, got ${nprobe}`);
-    return new RemoteStore(src, h, ix, mean!.length ? view(mean!, Float32Array) : undefined, { keys: view(pk!, Int32Array), values: view(pv!, Int32Array) }, nprobe);
+    return new RemoteStore(
+      src,
+      h,
+      ix,
+      mean!.length ? view(mean!, Float32Array) : undefined,
+      { keys: view(pk!, Int32Array), values: view(pv!, Int32Array) },
+      nprobe,
+    );
   }
 
   get dim(): number {
@@ -110,7 +137,8 @@ export class RemoteStore {
     const pairs = await this.src.readRanges(ids.map((id) => this.range('starts', id * 4, 8)));
     const spans = pairs.map((b) => view(b, Int32Array));
     for (const [i, s] of spans.entries()) {
-      if (!(s[0]! >= 0 && s[1]! >= s[0]! && s[1]! <= this.header.sections.blob!.length)) throw new UsageError(`${this.src.path}: entry ${ids[i]} has invalid bounds ${s[0]}..${s[1]}`);
+      if (!(s[0]! >= 0 && s[1]! >= s[0]! && s[1]! <= this.header.sections.blob!.length))
+        throw new UsageError(`${this.src.path}: entry ${ids[i]} has invalid bounds ${s[0]}..${s[1]}`);
     }
     return this.src.readRanges(spans.map((s) => this.range('blob', s[0]!, s[1]! - s[0]!)));
   }
@@ -118,7 +146,8 @@ export class RemoteStore {
   /** Id of `word` in the dictionary (words, then labels), or -1: the hash table probed as `Dictionary.id`. */
   async id(word: string | Uint8Array): Promise<number> {
     const w = toBytes(word);
-    const T = this.header.sections.table!.length / 4, mask = T - 1;
+    const T = this.header.sections.table!.length / 4,
+      mask = T - 1;
     let slot = fnv1a32(w) & mask;
     for (let probed = 0; probed < T; ) {
       const n = Math.min(SLOTS, T - slot);
@@ -154,12 +183,16 @@ export class RemoteStore {
   }
 
   private async vectorOf(w: Uint8Array, id: number): Promise<Float32Array> {
-    const h = this.header, D = this.dim, eb = dtypeBytes(h.dtype), int8 = h.dtype === 'int8';
+    const h = this.header,
+      D = this.dim,
+      eb = dtypeBytes(h.dtype),
+      int8 = h.dtype === 'int8';
     const out = new Float32Array(D);
     if (id >= 0 && id < h.nwords) {
       let pos = id;
       if (this.ix) pos = view((await this.src.readRanges([this.range('ivfPositions', id * 4, 4)]))[0]!, Int32Array)[0]!;
-      const rb = residualRowBytes(D), hasRes = h.sections.wordResiduals!.length > 0;
+      const rb = residualRowBytes(D),
+        hasRes = h.sections.wordResiduals!.length > 0;
       const want = [this.range('words', pos * D * eb, D * eb), this.range('norms', id * 4, 4)];
       if (int8) want.push(this.range('wordScales', pos * 4, 4));
       if (hasRes) want.push(this.range('wordResiduals', pos * rb, rb));
@@ -194,7 +227,8 @@ export class RemoteStore {
   }
 
   private oneRow(row: Uint8Array, scale: Uint8Array | undefined): WordMatrix {
-    const D = this.dim, t = this.header.dtype;
+    const D = this.dim,
+      t = this.header.dtype;
     const data = t === 'f32' ? view(row, Float32Array) : t === 'f16' ? view(row, Uint16Array) : new Int8Array(row.buffer, row.byteOffset, D);
     return { rows: 1, dim: D, dtype: t, data, scales: scale ? view(scale, Float32Array) : undefined };
   }
@@ -210,7 +244,9 @@ export class RemoteStore {
    */
   async nearestNeighborsBatch(words: (string | Uint8Array)[], k = 10): Promise<Neighbor[][]> {
     if (!Number.isInteger(k) || k <= 0) throw new UsageError(`k must be 1 or higher, got ${k}`);
-    const h = this.header, D = this.dim, B = words.length;
+    const h = this.header,
+      D = this.dim,
+      B = words.length;
     const { vectors, ids } = await this.wordVectors(words);
     const queries = new Float32Array(B * D);
     const norms = new Float64Array(B);
@@ -260,8 +296,12 @@ export class RemoteStore {
 
   /** The rows (and with `withIds` their word ids) of each span of positions, all fetched in one batch. */
   private async fetchRowSpans(spans: [number, number][], withIds = false): Promise<{ rows: WordMatrix; ids?: Int32Array }[]> {
-    const h = this.header, D = this.dim, eb = dtypeBytes(h.dtype), rb = residualRowBytes(D);
-    const int8 = h.dtype === 'int8', hasRes = h.sections.wordResiduals!.length > 0;
+    const h = this.header,
+      D = this.dim,
+      eb = dtypeBytes(h.dtype),
+      rb = residualRowBytes(D);
+    const int8 = h.dtype === 'int8',
+      hasRes = h.sections.wordResiduals!.length > 0;
     const per = 1 + (int8 ? 1 : 0) + (hasRes ? 1 : 0) + (withIds ? 1 : 0);
     const want: ByteRange[] = [];
     for (const [s, n] of spans) {

@@ -48,7 +48,8 @@ export class StdHeap {
 
   // libstdc++ __push_heap: move the hole up while the parent compares "greater" (comp(parent, value)).
   private siftUp(hole: number, top: number, score: number, id: number): void {
-    const s = this.scores, d = this.ids;
+    const s = this.scores,
+      d = this.ids;
     let parent = (hole - 1) >> 1;
     while (hole > top && s[parent]! > score) {
       s[hole] = s[parent]!;
@@ -62,14 +63,16 @@ export class StdHeap {
 
   // libstdc++ __pop_heap(first, last=result, result): moves the front to `result`, re-heaps [0, result).
   private popTo(result: number): void {
-    const s = this.scores, d = this.ids;
-    const vs = s[result]!, vd = d[result]!;
+    const s = this.scores,
+      d = this.ids;
+    const vs = s[result]!,
+      vd = d[result]!;
     s[result] = s[0]!;
     d[result] = d[0]!;
     const len = result;
     let hole = 0;
     let child = 0;
-    while (child < ((len - 1) >> 1)) {
+    while (child < (len - 1) >> 1) {
       child = 2 * (child + 1);
       if (s[child]! > s[child - 1]!) child--;
       s[hole] = s[child]!;

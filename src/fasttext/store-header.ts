@@ -6,7 +6,16 @@
 import { checkSourceRange, type ByteSource } from '../core/byte-source.js';
 import { FormatError } from '../core/errors.js';
 import { MAX_DIM } from './args.js';
-import { dtypeBytes, MAX_IVF_LISTS, residualRowBytes, SECTION_TYPES, type SectionName, STORE_MAGIC, STORE_VERSIONS_READ, type StoreHeader } from './store-format.js';
+import {
+  dtypeBytes,
+  MAX_IVF_LISTS,
+  residualRowBytes,
+  SECTION_TYPES,
+  type SectionName,
+  STORE_MAGIC,
+  STORE_VERSIONS_READ,
+  type StoreHeader,
+} from './store-format.js';
 
 const utf8 = new TextDecoder();
 /** Longest JSON header a reader accepts. */
@@ -21,7 +30,9 @@ export function parseFixedHeader(p: string, size: number, head: Uint8Array): { v
   const dv = new DataView(head.buffer, head.byteOffset, FIXED_HEADER);
   const version = dv.getUint32(8, true);
   if (!STORE_VERSIONS_READ.includes(version)) {
-    throw new FormatError(`${p}: unsupported vector store version ${version} at byte 8 (this leanml reads ${STORE_VERSIONS_READ.join(', ')}; convert the model again)`);
+    throw new FormatError(
+      `${p}: unsupported vector store version ${version} at byte 8 (this leanml reads ${STORE_VERSIONS_READ.join(', ')}; convert the model again)`,
+    );
   }
   const jsonLength = dv.getUint32(12, true);
   if (jsonLength > MAX_HEADER) throw new FormatError(`${p}: header length ${jsonLength} at byte 12 exceeds ${MAX_HEADER}`);
@@ -58,10 +69,18 @@ export function parseStoreHeader(p: string, size: number, version: number, json:
   if (!a || !ints.every((x) => Number.isSafeInteger(x) && x >= 0) || a.dim < 1 || a.dim > MAX_DIM || !['f32', 'f16', 'int8'].includes(h.dtype)) {
     throw new FormatError(`${p}: header at byte 16 has missing or invalid fields`);
   }
-  const N = h.nwords, L = h.nlabels, D = a.dim, eb = dtypeBytes(h.dtype);
+  const N = h.nwords,
+    L = h.nlabels,
+    D = a.dim,
+    eb = dtypeBytes(h.dtype);
   const ix = h.index;
-  if (ix !== undefined && (version < 4 || !ix || ix.kind !== 'ivf' || !Number.isSafeInteger(ix.lists) || ix.lists < 1 || ix.lists > Math.min(Math.max(N, 1), MAX_IVF_LISTS))) {
-    throw new FormatError(`${p}: header at byte 16 has an invalid index (${JSON.stringify(ix)}; expected kind 'ivf' with 1..${Math.min(Math.max(N, 1), MAX_IVF_LISTS)} lists)`);
+  if (
+    ix !== undefined &&
+    (version < 4 || !ix || ix.kind !== 'ivf' || !Number.isSafeInteger(ix.lists) || ix.lists < 1 || ix.lists > Math.min(Math.max(N, 1), MAX_IVF_LISTS))
+  ) {
+    throw new FormatError(
+      `${p}: header at byte 16 has an invalid index (${JSON.stringify(ix)}; expected kind 'ivf' with 1..${Math.min(Math.max(N, 1), MAX_IVF_LISTS)} lists)`,
+    );
   }
   const K = ix ? ix.lists : 0;
   const expect: Record<SectionName, number | null> = {
@@ -91,7 +110,8 @@ export function parseStoreHeader(p: string, size: number, version: number, json:
     if (!s || !Number.isSafeInteger(s.offset) || !Number.isSafeInteger(s.length) || s.offset < 0 || s.length < 0 || s.offset % 64 !== 0) {
       throw new FormatError(`${p}: section '${name}' is missing or misplaced in the header`);
     }
-    if (s.length % Math.max(1, SECTION_TYPES[name] || 1) !== 0) throw new FormatError(`${p}: section '${name}' length ${s.length} is not a whole number of elements`);
+    if (s.length % Math.max(1, SECTION_TYPES[name] || 1) !== 0)
+      throw new FormatError(`${p}: section '${name}' length ${s.length} is not a whole number of elements`);
     const e = expect[name];
     if (e !== null && s.length !== e) throw new FormatError(`${p}: section '${name}' has ${s.length} bytes, expected ${e} for ${N} words x ${D} dims`);
     checkSourceRange({ path: p, size }, s.offset, s.length, `section '${name}'`);
@@ -104,6 +124,8 @@ export function parseStoreHeader(p: string, size: number, version: number, json:
 /** Checks an index's list starts: 0 first, N last, never decreasing. */
 export function checkIvfOffsets(p: string, offsets: Int32Array, nwords: number): void {
   const K = offsets.length - 1;
-  if (offsets[0] !== 0 || offsets[K] !== nwords) throw new FormatError(`${p}: index list starts run from ${offsets[0]} to ${offsets[K]}, expected 0 to ${nwords}`);
-  for (let l = 0; l < K; l++) if (offsets[l + 1]! < offsets[l]!) throw new FormatError(`${p}: index list ${l} ends (${offsets[l + 1]}) before it starts (${offsets[l]})`);
+  if (offsets[0] !== 0 || offsets[K] !== nwords)
+    throw new FormatError(`${p}: index list starts run from ${offsets[0]} to ${offsets[K]}, expected 0 to ${nwords}`);
+  for (let l = 0; l < K; l++)
+    if (offsets[l + 1]! < offsets[l]!) throw new FormatError(`${p}: index list ${l} ends (${offsets[l + 1]}) before it starts (${offsets[l]})`);
 }

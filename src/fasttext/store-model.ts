@@ -133,7 +133,15 @@ export class StoreModel extends VectorModel {
     const ban = banned.map((b) => b.map((id) => ix.positions[id]!));
     const res =
       this.probe > 0 && this.probe < ix.lists
-        ? searchLists(ix, nearestLists(ix, queries, this.probe), (l) => rowSlice(this.words, ix.offsets[l]!, ix.offsets[l + 1]! - ix.offsets[l]!), queries, norms, k, ban)
+        ? searchLists(
+            ix,
+            nearestLists(ix, queries, this.probe),
+            (l) => rowSlice(this.words, ix.offsets[l]!, ix.offsets[l + 1]! - ix.offsets[l]!),
+            queries,
+            norms,
+            k,
+            ban,
+          )
         : searchBatch(this.words, queries, norms, k, ban);
     return res.map((r) => r.map((s) => ({ id: ix.ids[s.id]!, score: s.score })));
   }
@@ -167,7 +175,9 @@ export class StoreModel extends VectorModel {
     let row: Float32Array;
     if (this.ngrams) row = decodeRow(this.ngrams, g, this.ngramRow);
     else {
-      const h = this.header, D = this.dim, eb = dtypeBytes(h.dtype);
+      const h = this.header,
+        D = this.dim,
+        eb = dtypeBytes(h.dtype);
       const s = h.sections.ngrams!;
       const raw = this.file.read(s.offset + g * D * eb, D * eb);
       const one: WordMatrix = {
@@ -257,11 +267,21 @@ export class StoreModel extends VectorModel {
   }
 
   override info(): Record<string, unknown> {
-    return { ...super.info(), storeVersion: this.header.version, index: this.header.index ?? null, nprobe: this.index ? this.probe : undefined, dtype: this.header.dtype, residualBits: this.words.residual ? 4 : 0, centred: this.words.mean !== undefined, ngramRows: this.header.ngramRows, source: this.header.source, fileBytes: this.file.size };
+    return {
+      ...super.info(),
+      storeVersion: this.header.version,
+      index: this.header.index ?? null,
+      nprobe: this.index ? this.probe : undefined,
+      dtype: this.header.dtype,
+      residualBits: this.words.residual ? 4 : 0,
+      centred: this.words.mean !== undefined,
+      ngramRows: this.header.ngramRows,
+      source: this.header.source,
+      fileBytes: this.file.size,
+    };
   }
 
   close(): void {
     this.file.close();
   }
 }
-

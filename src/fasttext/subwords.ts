@@ -22,13 +22,7 @@ export function wrapWord(word: Uint8Array): Uint8Array {
  * character boundaries (bytes that are not 10xxxxxx continuation bytes) and extend over whole
  * characters; the single-character n-grams `<` and `>` are skipped, as the C++ does.
  */
-export function forEachSubword(
-  w: Uint8Array,
-  minn: number,
-  maxn: number,
-  bucket: number,
-  visit: (bucketId: number, start: number, end: number) => void,
-): void {
+export function forEachSubword(w: Uint8Array, minn: number, maxn: number, bucket: number, visit: (bucketId: number, start: number, end: number) => void): void {
   if (bucket <= 0) return;
   const len = w.length;
   for (let i = 0; i < len; i++) {

@@ -43,14 +43,20 @@ test('analogies(a, b, c) ranks words by closeness to a - b + c, not b - a + c', 
     assert.ok(Math.abs(n.score - cosine(q, m.normalizedWordVector(m.dict.id(n.bytes)))) < 1e-5, `${n.word}: score is the cosine to a - b + c`);
   }
   const other = m.analogies(b, a, c, 5);
-  assert.notDeepEqual(other.map((n) => n.word), got.map((n) => n.word));
+  assert.notDeepEqual(
+    other.map((n) => n.word),
+    got.map((n) => n.word),
+  );
   assert.ok(Math.abs(other[0]!.score - cosine(swapped, m.normalizedWordVector(m.dict.id(other[0]!.bytes)))) < 1e-5);
 });
 
 test('predict: k = -1 is every label, k = 0 or fractional is a usage error, unsupervised models refuse', () => {
   assert.equal(checkPredictK(-1, 7), 7);
   assert.equal(checkPredictK(3, 7), 3);
-  assert.throws(() => checkPredictK(0, 7), (e: Error) => e instanceof UsageError && /k must be 1 or higher/.test(e.message));
+  assert.throws(
+    () => checkPredictK(0, 7),
+    (e: Error) => e instanceof UsageError && /k must be 1 or higher/.test(e.message),
+  );
   assert.throws(() => checkPredictK(1.5, 7), UsageError);
   const sup = open('sup-softmax.bin');
   assert.equal(sup.predict('der die das', -1).length, sup.nlabels);
@@ -58,7 +64,11 @@ test('predict: k = -1 is every label, k = 0 or fractional is a usage error, unsu
   const hs = open('sup-hs.bin');
   assert.ok(hs.predict('der die das', -1).length <= hs.nlabels);
   const probs = sup.predict('der die das', -1).map((p) => p.prob);
-  assert.deepEqual(probs, [...probs].sort((x, y) => y - x), 'best first');
+  assert.deepEqual(
+    probs,
+    [...probs].sort((x, y) => y - x),
+    'best first',
+  );
   assert.throws(() => open('cbow.bin').predict('hello'), /needs a supervised model, but this one is cbow/);
   assert.throws(() => open('cbow.bin').predictBatch(['hello']), UsageError);
 });
@@ -67,7 +77,10 @@ test('predict: threshold drops labels below it; an empty line without newline ha
   const m = open('sup-softmax.bin');
   const all = m.predict('the licence of the software', -1);
   const kept = m.predict('the licence of the software', -1, 0.1);
-  assert.deepEqual(kept, all.filter((p) => p.prob >= Math.fround(0.1)));
+  assert.deepEqual(
+    kept,
+    all.filter((p) => p.prob >= Math.fround(0.1)),
+  );
   assert.deepEqual(m.predict('', 3, 0, { eos: false }), []);
   assert.equal(m.predict('', 1, 0, { eos: true }).length, 1, '</s> alone still predicts');
 });

@@ -21,7 +21,15 @@ function runtimeImports(code: string): string[] {
     const clause = m[2]!.trim();
     if (clause.startsWith('type ')) continue;
     const braces = /^\{([^}]*)\}$/.exec(clause);
-    if (braces && braces[1]!.split(',').map((s) => s.trim()).filter(Boolean).every((s) => s.startsWith('type '))) continue;
+    if (
+      braces &&
+      braces[1]!
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .every((s) => s.startsWith('type '))
+    )
+      continue;
     out.push(m[3]!);
   }
   for (const m of code.matchAll(/(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g)) out.push(m[1]!);
@@ -31,7 +39,10 @@ function runtimeImports(code: string): string[] {
 
 /** Code without comments and string contents, for looking up identifiers. */
 function codeOnly(code: string): string {
-  return code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '').replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''");
+  return code
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\/\/[^\n]*/g, '')
+    .replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''");
 }
 
 describe('leanml/fasttext/web', () => {
@@ -55,14 +66,31 @@ describe('leanml/fasttext/web', () => {
     walk(ENTRY);
     assert.deepEqual(problems, []);
     // the graph is the reader, not a stub: models, stores, range reads and search are on it
-    for (const f of ['bin-model.ts', 'read-model.ts', 'quant-matrix.ts', 'store-model.ts', 'remote-store.ts', 'ivf-search.ts', 'word-search.ts', 'predict.ts']) {
-      assert.ok([...seen].some((s) => s.endsWith(`/fasttext/${f}`)), `${f} is reached`);
+    for (const f of [
+      'bin-model.ts',
+      'read-model.ts',
+      'quant-matrix.ts',
+      'store-model.ts',
+      'remote-store.ts',
+      'ivf-search.ts',
+      'word-search.ts',
+      'predict.ts',
+    ]) {
+      assert.ok(
+        [...seen].some((s) => s.endsWith(`/fasttext/${f}`)),
+        `${f} is reached`,
+      );
     }
     assert.ok([...seen].some((s) => s.endsWith('/core/http-range-source.ts')));
   });
 
   test('the walk catches what it must', () => {
-    assert.deepEqual(runtimeImports("import { readFileSync } from 'node:fs';\nimport type { X } from 'fs';\nimport { type A, type B } from 'path';\nexport { y } from './y.js';"), ['node:fs', './y.js']);
+    assert.deepEqual(
+      runtimeImports(
+        "import { readFileSync } from 'node:fs';\nimport type { X } from 'fs';\nimport { type A, type B } from 'path';\nexport { y } from './y.js';",
+      ),
+      ['node:fs', './y.js'],
+    );
     assert.match(codeOnly("const b = Buffer.from('x'); // process"), /Buffer/);
     assert.doesNotMatch(codeOnly("// Buffer is Node only\nconst s = 'process';"), /Buffer|process/);
   });
@@ -73,7 +101,8 @@ describe('leanml/fasttext/web', () => {
       const local = openFastText(path);
       const mem = openModelBytes(new Uint8Array(readFileSync(path)).buffer, f);
       if (local.isSupervised) {
-        for (const line of ['the file is read and written', 'die datei wird gelesen', 'le fichier']) assert.deepEqual(mem.predict(line, 3), local.predict(line, 3), `${f}: ${line}`);
+        for (const line of ['the file is read and written', 'die datei wird gelesen', 'le fichier'])
+          assert.deepEqual(mem.predict(line, 3), local.predict(line, 3), `${f}: ${line}`);
       } else {
         assert.deepEqual(mem.wordVector('xyzzyq'), local.wordVector('xyzzyq'));
         assert.deepEqual(mem.nearestNeighbors('license', 5), local.nearestNeighbors('license', 5));

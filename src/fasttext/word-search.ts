@@ -45,19 +45,24 @@ function f16(): Float32Array {
 
 /** Row `i` of `m` as float32 into `out` (int8 rows with their residual when `m` has one). */
 export function decodeRow(m: WordMatrix, i: number, out: Float32Array): Float32Array {
-  const D = m.dim, o = i * D;
+  const D = m.dim,
+    o = i * D;
   if (m.dtype === 'f32') out.set((m.data as Float32Array).subarray(o, o + D));
   else if (m.dtype === 'f16') {
-    const d = m.data as Uint16Array, F16 = f16();
+    const d = m.data as Uint16Array,
+      F16 = f16();
     for (let j = 0; j < D; j++) out[j] = F16[d[o + j]!]!;
   } else {
-    const d = m.data as Int8Array, s = m.scales![i]!;
+    const d = m.data as Int8Array,
+      s = m.scales![i]!;
     const mean = m.mean;
     if (mean) for (let j = 0; j < D; j++) out[j] = Math.fround(d[o + j]! * s + mean[j]!);
     else for (let j = 0; j < D; j++) out[j] = d[o + j]! * s;
     const res = m.residual;
     if (res) {
-      const rb = (D + 1) >> 1, ro = i * rb, step = s / RESIDUAL_STEPS;
+      const rb = (D + 1) >> 1,
+        ro = i * rb,
+        step = s / RESIDUAL_STEPS;
       for (let j = 0; j < D; j++) {
         const b = res[ro + (j >> 1)]!;
         out[j] = Math.fround(out[j]! + (((j & 1) === 0 ? b & 15 : b >> 4) - 8) * step);
@@ -91,7 +96,9 @@ export function searchBatch(
   }
   const kern = opts.exact ? null : dotsKernel();
   if (kern) return searchWasm(kern, m, queries, norms, k, banned);
-  const D = m.dim, N = m.rows, B = norms.length;
+  const D = m.dim,
+    N = m.rows,
+    B = norms.length;
   const heaps = Array.from({ length: B }, () => new StdHeap(k));
   const block = new Float32Array(ROW_BLOCK * D);
   const isF32 = m.dtype === 'f32';
@@ -118,7 +125,9 @@ export function searchBatch(
         for (let q = 0; q < nq; q++) dots1(src, base, rn, D, queries, (b + q) * D, scores, q, isF32);
       }
       for (let q = 0; q < nq; q++) {
-        const h = heaps[b + q]!, ban = banned[b + q]!, nrm = norms[b + q]!;
+        const h = heaps[b + q]!,
+          ban = banned[b + q]!,
+          nrm = norms[b + q]!;
         for (let r = 0; r < rn; r++) {
           const score = Math.fround(scores[r * 4 + q]! / nrm);
           if (h.skips(score)) continue;
@@ -132,12 +141,20 @@ export function searchBatch(
 }
 
 /** The k best of each query's candidates, scored from the rows with their residual. */
-function rescore(m: WordMatrix, shortlist: { id: number; score: number }[][], queries: Float32Array, norms: Float64Array, k: number): { id: number; score: number }[][] {
-  const D = m.dim, row = new Float32Array(D);
+function rescore(
+  m: WordMatrix,
+  shortlist: { id: number; score: number }[][],
+  queries: Float32Array,
+  norms: Float64Array,
+  k: number,
+): { id: number; score: number }[][] {
+  const D = m.dim,
+    row = new Float32Array(D);
   return shortlist.map((cands, b) => {
     // candidates in row order, so that equal scores meet the heap as in a full scan
     const ids = cands.map((c) => c.id).sort((x, y) => x - y);
-    const h = new StdHeap(k), q0 = b * D;
+    const h = new StdHeap(k),
+      q0 = b * D;
     for (const id of ids) {
       decodeRow(m, id, row);
       let s = 0;
@@ -153,10 +170,15 @@ function rescore(m: WordMatrix, shortlist: { id: number; score: number }[][], qu
 // accumulators per row let the CPU overlap them.
 function dots4Exact(src: Float32Array, base: number, rn: number, D: number, Q: Float32Array, q0: number, scores: Float64Array): void {
   const fr = Math.fround;
-  const q1 = q0 + D, q2 = q1 + D, q3 = q2 + D;
+  const q1 = q0 + D,
+    q2 = q1 + D,
+    q3 = q2 + D;
   for (let r = 0; r < rn; r++) {
     const o = base + r * D;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let j = 0; j < D; j++) {
       const v = src[o + j]!;
       s0 = fr(s0 + fr(v * Q[q0 + j]!));
@@ -172,10 +194,15 @@ function dots4Exact(src: Float32Array, base: number, rn: number, D: number, Q: F
 }
 
 function dots4(src: Float32Array, base: number, rn: number, D: number, Q: Float32Array, q0: number, scores: Float64Array): void {
-  const q1 = q0 + D, q2 = q1 + D, q3 = q2 + D;
+  const q1 = q0 + D,
+    q2 = q1 + D,
+    q3 = q2 + D;
   for (let r = 0; r < rn; r++) {
     const o = base + r * D;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let j = 0; j < D; j++) {
       const v = src[o + j]!;
       s0 += v * Q[q0 + j]!;
@@ -202,8 +229,17 @@ function dots1(src: Float32Array, base: number, rn: number, D: number, Q: Float3
 }
 
 /** `searchBatch` on the SIMD kernel: rows decoded to float32 a block at a time into its memory. */
-function searchWasm(kern: DotsKernel, m: WordMatrix, queries: Float32Array, norms: Float64Array, k: number, banned: number[][]): { id: number; score: number }[][] {
-  const D = m.dim, N = m.rows, B = norms.length;
+function searchWasm(
+  kern: DotsKernel,
+  m: WordMatrix,
+  queries: Float32Array,
+  norms: Float64Array,
+  k: number,
+  banned: number[][],
+): { id: number; score: number }[][] {
+  const D = m.dim,
+    N = m.rows,
+    B = norms.length;
   const D4 = Math.ceil(D / 4) * 4;
   const heaps = Array.from({ length: B }, () => new StdHeap(k));
   const qsOff = 0;
@@ -225,7 +261,9 @@ function searchWasm(kern: DotsKernel, m: WordMatrix, queries: Float32Array, norm
     else for (let r = 0; r < rn; r++) decodeRow(m, r0 + r, rows.subarray(r * D4, r * D4 + D));
     kern.scores(rowsOff, rn, D4, qsOff, B, outOff);
     for (let q = 0; q < B; q++) {
-      const h = heaps[q]!, ban = banned[q]!, nrm = norms[q]!;
+      const h = heaps[q]!,
+        ban = banned[q]!,
+        nrm = norms[q]!;
       for (let r = 0; r < rn; r++) {
         const score = Math.fround(out[r * B + q]! / nrm);
         if (h.skips(score)) continue;

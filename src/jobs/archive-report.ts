@@ -42,7 +42,13 @@ export async function archiveReport(q: OpenQueue, outDir: string): Promise<Archi
   const dir = resolve(outDir);
   mkdirSync(dir, { recursive: true });
   const rows: Row[] = [];
-  for (const [state, status] of [['completed', 'done'], ['failed', 'failed'], ['waiting', 'pending'], ['active', 'pending'], ['delayed', 'pending']] as const) {
+  for (const [state, status] of [
+    ['completed', 'done'],
+    ['failed', 'failed'],
+    ['waiting', 'pending'],
+    ['active', 'pending'],
+    ['delayed', 'pending'],
+  ] as const) {
     for (let start = 0; ; start += PAGE) {
       const page = (await q.queue.getJobs([state], start, start + PAGE - 1, true)) as Job<JobData, JobResult>[];
       for (const j of page) if (j) rows.push(rowOf(j, status));
@@ -69,10 +75,19 @@ export async function archiveReport(q: OpenQueue, outDir: string): Promise<Archi
     const done = speaker.filter((r) => r.segments);
     nSeg = done.reduce((s, r) => s + r.segments!.length, 0);
     await put('archive.rttm', done.map((r) => toRttm({ duration: r.duration!, threshold: r.threshold!, segments: r.segments! }, r.uri!)).join(''));
-    await put('archive.csv', `file,start,end,score\n${done.flatMap((r) => r.segments!.map((s) => `${csvField(r.input)},${s.start.toFixed(3)},${s.end.toFixed(3)},${s.score.toFixed(3)}\n`)).join('')}`);
+    await put(
+      'archive.csv',
+      `file,start,end,score\n${done.flatMap((r) => r.segments!.map((s) => `${csvField(r.input)},${s.start.toFixed(3)},${s.end.toFixed(3)},${s.score.toFixed(3)}\n`)).join('')}`,
+    );
     await put('index.html', renderIndex(speaker, dir));
   }
-  return { files, done: rows.filter((r) => r.status === 'done').length, failed: rows.filter((r) => r.status === 'failed').length, pending: rows.filter((r) => r.status === 'pending').length, segments: nSeg };
+  return {
+    files,
+    done: rows.filter((r) => r.status === 'done').length,
+    failed: rows.filter((r) => r.status === 'failed').length,
+    pending: rows.filter((r) => r.status === 'pending').length,
+    segments: nSeg,
+  };
 }
 
 function rowOf(j: Job<JobData, JobResult>, status: Row['status']): Row {
@@ -98,7 +113,8 @@ function rowOf(j: Job<JobData, JobResult>, status: Row['status']): Row {
 const fileStem = (p: string): string => basename(p).replace(/\.[^.]*$/, '');
 const csvField = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const hms = (s: number): string => `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
+const hms = (s: number): string =>
+  `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
 
 function renderIndex(rows: Row[], dir: string): string {
   const done = rows.filter((r) => r.segments);
@@ -109,7 +125,8 @@ function renderIndex(rows: Row[], dir: string): string {
       const report = r.outputs.find((o) => o.endsWith('.html'));
       const name = esc(basename(r.input));
       const link = report ? `<a href="${esc(relative(dir, report).split('/').map(encodeURIComponent).join('/'))}">${name}</a>` : name;
-      if (r.status !== 'done' || !r.segments) return `<tr class="${r.status}"><td>${link}<div class="path">${esc(dirname(r.input))}</div></td><td colspan="4">${r.status}${r.error ? `: ${esc(r.error)}` : ''}</td></tr>`;
+      if (r.status !== 'done' || !r.segments)
+        return `<tr class="${r.status}"><td>${link}<div class="path">${esc(dirname(r.input))}</div></td><td colspan="4">${r.status}${r.error ? `: ${esc(r.error)}` : ''}</td></tr>`;
       const sp = r.segments.reduce((a, x) => a + x.end - x.start, 0);
       const share = r.duration ? sp / r.duration : 0;
       return `<tr><td>${link}<div class="path">${esc(dirname(r.input))}</div></td><td class="n">${hms(r.duration ?? 0)}</td><td class="n">${hms(sp)}</td><td class="n">${r.segments.length}</td><td><div class="bar"><div style="width:${(share * 100).toFixed(1)}%"></div></div></td></tr>`;

@@ -56,8 +56,13 @@ export interface JobResult {
 
 /** The job id: 32 hex digits of SHA-256 over the command and the input's identity. */
 export function jobIdOf(cmd: JobCommand, input: string, size: number, mtimeMs: number): string {
-  const opts = Object.keys(cmd.options).sort().map((k) => [k, cmd.options[k]]);
-  return createHash('sha256').update(JSON.stringify([cmd.kind, cmd.model ?? null, opts, input, size, mtimeMs])).digest('hex').slice(0, 32);
+  const opts = Object.keys(cmd.options)
+    .sort()
+    .map((k) => [k, cmd.options[k]]);
+  return createHash('sha256')
+    .update(JSON.stringify([cmd.kind, cmd.model ?? null, opts, input, size, mtimeMs]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** Stem of a job's result files: the input's name without extension, then 8 digits of the id (two inputs named alike stay apart). */

@@ -104,7 +104,10 @@ export async function runJobKind(data: JobData, id: string, models: ModelCache):
           pending = [];
           if (text && !out.write(text)) await once(out, 'drain');
         };
-        await predictFile(m, data.input, (p) => pending.push(`${p.label}\t${Number(p.score.toPrecision(6))}\n`), { skipBad: o.skipBad === true, afterChunk: drain });
+        await predictFile(m, data.input, (p) => pending.push(`${p.label}\t${Number(p.score.toPrecision(6))}\n`), {
+          skipBad: o.skipBad === true,
+          afterChunk: drain,
+        });
         await drain();
         out.end();
         await once(out, 'finish');
@@ -137,7 +140,9 @@ export async function runJobKind(data: JobData, id: string, models: ModelCache):
       return { outputs };
     }
   }
-  throw new UsageError(`job ${id}: unknown kind '${String(data.kind)}' (this worker runs ${['speaker-detect', 'audio-mel', 'linear-predict', 'fasttext-predict', 'fasttext-vectors'].join(', ')})`);
+  throw new UsageError(
+    `job ${id}: unknown kind '${String(data.kind)}' (this worker runs ${['speaker-detect', 'audio-mel', 'linear-predict', 'fasttext-predict', 'fasttext-vectors'].join(', ')})`,
+  );
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);

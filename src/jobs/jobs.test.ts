@@ -11,7 +11,18 @@ import { runInNewContext } from 'node:vm';
 import { REDIS_SERVER, requireTool } from '../../test/helpers/system-tool.js';
 import { freePort, startRedis, type TestRedis } from '../../test/helpers/redis-server.js';
 import { detectSpeaker, formatDetection, loadSpeakerModel } from '../speaker/index.js';
-import { archiveReport, checkRedisUrl, metaKey, openQueue, queueStatus, redactRedisUrl, startWorker, submitJobs, type JobCommand, type RunningWorker } from './index.js';
+import {
+  archiveReport,
+  checkRedisUrl,
+  metaKey,
+  openQueue,
+  queueStatus,
+  redactRedisUrl,
+  startWorker,
+  submitJobs,
+  type JobCommand,
+  type RunningWorker,
+} from './index.js';
 
 const DEMO = new URL('../../data/speaker-demo/', import.meta.url).pathname;
 const MODEL = join(DEMO, 'model');
@@ -31,8 +42,14 @@ describe('jobs: queue URLs', () => {
     assert.equal(redactRedisUrl('rediss://:pa55word@queue.example:6380/2'), 'rediss://:***@queue.example:6380/2');
     assert.equal(redactRedisUrl('redis://alice:pa55word@h:6379'), 'redis://***:***@h:6379');
     assert.throws(() => checkRedisUrl('http://h:6379'), /redis:\/\/ or rediss:\/\//);
-    assert.throws(() => checkRedisUrl('redis://:pa55word@h:6379/x'), (e: Error) => /database number/.test(e.message) && !e.message.includes('pa55word'));
-    assert.throws(() => checkRedisUrl('pa55word@nonsense'), (e: Error) => !e.message.includes('pa55word'));
+    assert.throws(
+      () => checkRedisUrl('redis://:pa55word@h:6379/x'),
+      (e: Error) => /database number/.test(e.message) && !e.message.includes('pa55word'),
+    );
+    assert.throws(
+      () => checkRedisUrl('pa55word@nonsense'),
+      (e: Error) => !e.message.includes('pa55word'),
+    );
   });
 });
 
@@ -61,7 +78,10 @@ describe('jobs: on a real Redis', { skip }, () => {
     const q = await openQueue(redis.url, { name: 'old', create: true });
     await q.client.hset(metaKey(q.prefix, q.name), 'version', '0.0.1');
     await q.close();
-    await assert.rejects(openQueue(redis.url, { name: 'old', create: true }), /queue 'old' at redis:\/\/127\.0\.0\.1:\d+\/? holds jobs of leanml 0\.0\.1; this is leanml \d/);
+    await assert.rejects(
+      openQueue(redis.url, { name: 'old', create: true }),
+      /queue 'old' at redis:\/\/127\.0\.0\.1:\d+\/? holds jobs of leanml 0\.0\.1; this is leanml \d/,
+    );
     await assert.rejects(openQueue(redis.url, { name: 'never-made' }), /no leanml queue 'never-made'/);
   });
 
@@ -98,7 +118,10 @@ describe('jobs: on a real Redis', { skip }, () => {
       } finally {
         model.dispose();
       }
-      assert.ok(readdirSync(out).every((f) => !f.startsWith('.tmp-')), 'no temporary files left');
+      assert.ok(
+        readdirSync(out).every((f) => !f.startsWith('.tmp-')),
+        'no temporary files left',
+      );
 
       // the same set again: nothing added, nothing run
       const before = logs.length;
@@ -139,7 +162,10 @@ describe('jobs: on a real Redis', { skip }, () => {
     const q = await openQueue(redis.url, { name: 'paths', create: true });
     const w = await startWorker(redis.url, { name: 'paths' });
     try {
-      await assert.rejects(submitJobs(q, { kind: 'audio-mel', options: {} }, [join(DEMO, 'target.wav'), join(dir, 'nope1.wav'), join(dir, 'nope2.wav')], join(dir, 'o')), /2 of 3 inputs cannot be read on .*nothing submitted: .*nope1\.wav: not found; .*nope2\.wav: not found/);
+      await assert.rejects(
+        submitJobs(q, { kind: 'audio-mel', options: {} }, [join(DEMO, 'target.wav'), join(dir, 'nope1.wav'), join(dir, 'nope2.wav')], join(dir, 'o')),
+        /2 of 3 inputs cannot be read on .*nothing submitted: .*nope1\.wav: not found; .*nope2\.wav: not found/,
+      );
       assert.equal((await queueStatus(q)).counts.total, 0);
       const gone = join(dir, 'gone.wav');
       const changed = join(dir, 'changed.wav');
@@ -153,7 +179,10 @@ describe('jobs: on a real Redis', { skip }, () => {
       await until(async () => (await queueStatus(q)).pending === 0);
       const st = await queueStatus(q);
       const byInput = new Map(st.failed.map((f) => [f.input, f]));
-      assert.match(byInput.get(gone)!.error, /gone\.wav not found on .* \(submitted from .*\); every worker must see the inputs at the same path \(shared storage\)/);
+      assert.match(
+        byInput.get(gone)!.error,
+        /gone\.wav not found on .* \(submitted from .*\); every worker must see the inputs at the same path \(shared storage\)/,
+      );
       assert.equal(byInput.get(gone)!.tries, 2);
       assert.match(byInput.get(changed)!.error, /changed since it was submitted/);
       assert.equal(byInput.get(changed)!.tries, 1, 'not retried');

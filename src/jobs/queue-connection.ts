@@ -68,7 +68,10 @@ export async function openQueue(url: string, opts: { name?: string; create?: boo
   } catch (err) {
     client.disconnect();
     const cause = socketError ?? err;
-    throw new QueueError(`cannot reach Redis at ${where} from ${hostname()}: ${describeRedisError(cause)} (is redis-server running there, and is the port open to this machine?)`, { cause });
+    throw new QueueError(
+      `cannot reach Redis at ${where} from ${hostname()}: ${describeRedisError(cause)} (is redis-server running there, and is the port open to this machine?)`,
+      { cause },
+    );
   }
   const key = metaKey(prefix, name);
   let owner = await client.hget(key, 'version');
@@ -83,7 +86,9 @@ export async function openQueue(url: string, opts: { name?: string; create?: boo
   }
   if (owner !== VERSION) {
     client.disconnect();
-    throw new QueueError(`queue '${name}' at ${where} holds jobs of leanml ${owner}; this is leanml ${VERSION}. Run workers of leanml ${owner} to finish it, or use another --name for this version`);
+    throw new QueueError(
+      `queue '${name}' at ${where} holds jobs of leanml ${owner}; this is leanml ${VERSION}. Run workers of leanml ${owner} to finish it, or use another --name for this version`,
+    );
   }
   const connection: ConnectionOptions = { url, maxRetriesPerRequest: null, connectTimeout: timeout };
   const queue = new Queue(name, { connection, prefix });
@@ -105,7 +110,10 @@ export async function openQueue(url: string, opts: { name?: string; create?: boo
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    p.then((v) => (clearTimeout(t), resolve(v)), (e: unknown) => (clearTimeout(t), reject(e as Error)));
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e: unknown) => (clearTimeout(t), reject(e as Error)),
+    );
   });
 }
 

@@ -64,7 +64,14 @@ export async function queueStatus(q: OpenQueue, opts: { failedLimit?: number } =
   }
   const limit = opts.failedLimit ?? 20;
   const failedJobs = (await q.queue.getJobs(['failed'], 0, limit - 1, true)) as Job<JobData, JobResult>[];
-  const failed = failedJobs.filter(Boolean).map((j) => ({ id: j.id!, input: j.data.input, kind: j.data.kind, tries: j.attemptsMade, error: j.failedReason ?? '(no message)', at: j.finishedOn ? new Date(j.finishedOn).toISOString() : null }));
+  const failed = failedJobs.filter(Boolean).map((j) => ({
+    id: j.id!,
+    input: j.data.input,
+    kind: j.data.kind,
+    tries: j.attemptsMade,
+    error: j.failedReason ?? '(no message)',
+    at: j.finishedOn ? new Date(j.finishedOn).toISOString() : null,
+  }));
   return {
     queue: `${q.name} at ${q.where}`,
     counts,

@@ -18,7 +18,8 @@ export function checkRedisUrl(url: string): string {
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new UsageError(`--queue: expected a redis:// or rediss:// URL, got '${u.protocol}//...'`);
   if (!u.hostname) throw new UsageError(`--queue: the URL '${redactRedisUrl(url)}' has no host`);
-  if (u.pathname.length > 1 && !/^\/\d+$/.test(u.pathname)) throw new UsageError(`--queue: the path of a Redis URL is a database number (/0 .. /15), got '${u.pathname}'`);
+  if (u.pathname.length > 1 && !/^\/\d+$/.test(u.pathname))
+    throw new UsageError(`--queue: the path of a Redis URL is a database number (/0 .. /15), got '${u.pathname}'`);
   return url;
 }
 

@@ -62,10 +62,14 @@ export async function startWorker(url: string, opts: WorkerOptions = {}): Promis
       st = statSync(data.input);
     } catch {
       // retried: another worker, on a machine that sees the file, may take the next try
-      throw new Error(`input ${data.input} not found on ${host} (submitted from ${data.submittedFrom}); every worker must see the inputs at the same path (shared storage)`);
+      throw new Error(
+        `input ${data.input} not found on ${host} (submitted from ${data.submittedFrom}); every worker must see the inputs at the same path (shared storage)`,
+      );
     }
     if (st.size !== data.size || st.mtimeMs !== data.mtimeMs) {
-      throw new UnrecoverableError(`input ${data.input} changed since it was submitted (size ${data.size} -> ${st.size} bytes, mtime ${new Date(data.mtimeMs).toISOString()} -> ${new Date(st.mtimeMs).toISOString()}); submit it again`);
+      throw new UnrecoverableError(
+        `input ${data.input} changed since it was submitted (size ${data.size} -> ${st.size} bytes, mtime ${new Date(data.mtimeMs).toISOString()} -> ${new Date(st.mtimeMs).toISOString()}); submit it again`,
+      );
     }
     mkdirSync(data.out, { recursive: true });
     if (!swept.has(data.out)) {

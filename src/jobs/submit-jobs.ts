@@ -49,7 +49,13 @@ export function readManifest(path: string): string[] {
 }
 
 /** Adds one job per input to the queue; inputs already queued (same id) are left alone. */
-export async function submitJobs(q: OpenQueue, cmd: JobCommand, inputs: string[], out: string, opts: { attempts?: number; backoffMs?: number } = {}): Promise<SubmitSummary> {
+export async function submitJobs(
+  q: OpenQueue,
+  cmd: JobCommand,
+  inputs: string[],
+  out: string,
+  opts: { attempts?: number; backoffMs?: number } = {},
+): Promise<SubmitSummary> {
   if (inputs.length === 0) throw new UsageError('jobs submit: no inputs (give paths, or --manifest FILE)');
   const attempts = opts.attempts ?? DEFAULT_SUBMIT.attempts;
   const backoffMs = opts.backoffMs ?? DEFAULT_SUBMIT.backoffMs;
@@ -67,14 +73,19 @@ export async function submitJobs(q: OpenQueue, cmd: JobCommand, inputs: string[]
         bad.push(`${p}: not a file`);
         continue;
       }
-      jobs.push({ id: jobIdOf(cmd, input, st.size, st.mtimeMs), data: { ...cmd, version: VERSION, input, size: st.size, mtimeMs: st.mtimeMs, out: outDir, submittedFrom: host } });
+      jobs.push({
+        id: jobIdOf(cmd, input, st.size, st.mtimeMs),
+        data: { ...cmd, version: VERSION, input, size: st.size, mtimeMs: st.mtimeMs, out: outDir, submittedFrom: host },
+      });
     } catch (err) {
       bad.push(`${p}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (err as Error).message}`);
     }
   }
   if (bad.length > 0) {
     const shown = bad.slice(0, 10).join('; ');
-    throw new NotFoundError(`jobs submit: ${bad.length} of ${inputs.length} inputs cannot be read on ${host}, nothing submitted: ${shown}${bad.length > 10 ? '; ...' : ''}`);
+    throw new NotFoundError(
+      `jobs submit: ${bad.length} of ${inputs.length} inputs cannot be read on ${host}, nothing submitted: ${shown}${bad.length > 10 ? '; ...' : ''}`,
+    );
   }
 
   // the same input twice in one submission is one job

@@ -42,11 +42,11 @@ export async function evaluate(model: LinearModel, input: string | undefined, op
     model.marginsOfParsed(margins);
     const pred = model.predictedIndex(margins);
     n++;
-    if (y >= 0) actual[y]++;
-    predicted[pred]++;
+    if (y >= 0) actual[y]!++;
+    predicted[pred]!++;
     if (pred === y) {
       correct++;
-      tp[y]++;
+      tp[y]!++;
     }
     if (K === 1) (y === model.positive ? posScores : negScores).push(margins[0]!);
   });
@@ -81,17 +81,21 @@ export async function predictFile(
   const name = input === undefined || input === '-' ? '<stdin>' : input;
   let n = 0;
   let skipped = 0;
-  await forEachLine(input, (buf, start, end, lineNo) => {
-    if (isBlank(buf, start, end)) return;
-    const err = model.parseLine(buf, start, end);
-    if (err !== null) {
-      if (!options.skipBad) throw new FormatError(`${name}:${lineNo}: ${err}`);
-      skipped++;
-      return;
-    }
-    n++;
-    onPrediction(model.predictParsed(), lineNo);
-  }, options.afterChunk);
+  await forEachLine(
+    input,
+    (buf, start, end, lineNo) => {
+      if (isBlank(buf, start, end)) return;
+      const err = model.parseLine(buf, start, end);
+      if (err !== null) {
+        if (!options.skipBad) throw new FormatError(`${name}:${lineNo}: ${err}`);
+        skipped++;
+        return;
+      }
+      n++;
+      onPrediction(model.predictParsed(), lineNo);
+    },
+    options.afterChunk,
+  );
   return { n, skipped };
 }
 

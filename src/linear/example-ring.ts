@@ -110,7 +110,19 @@ export class RingWriter {
   }
 
   /** Writes an encoded example (EXAMPLE) or a line's token hashes (TOKENS); false when the reader cancelled. */
-  example(kind: number, lineNo: number, label: Uint8Array, labelStart: number, labelEnd: number, weight: number, scale: number, slots: number, idx: Int32Array, val: Float32Array, n: number): boolean {
+  example(
+    kind: number,
+    lineNo: number,
+    label: Uint8Array,
+    labelStart: number,
+    labelEnd: number,
+    weight: number,
+    scale: number,
+    slots: number,
+    idx: Int32Array,
+    val: Float32Array,
+    n: number,
+  ): boolean {
     const labelLen = labelEnd - labelStart;
     const at = this.reserve(RingWriter.exampleWords(labelLen, n));
     if (at < 0) return false;

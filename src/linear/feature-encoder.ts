@@ -38,7 +38,16 @@ export interface FeatureConfig {
   unitNorm: boolean;
 }
 
-export const DEFAULT_FEATURES: Readonly<FeatureConfig> = Object.freeze({ mode: 'lookup', bits: 22, ngrams: 1, interactions: Object.freeze([]) as unknown as string[], bias: true, maxFeatures: 1 << 24, repeats: 'count', unitNorm: true });
+export const DEFAULT_FEATURES: Readonly<FeatureConfig> = Object.freeze({
+  mode: 'lookup',
+  bits: 22,
+  ngrams: 1,
+  interactions: Object.freeze([]) as unknown as string[],
+  bias: true,
+  maxFeatures: 1 << 24,
+  repeats: 'count',
+  unitNorm: true,
+});
 
 /** The lookup key of the bias feature: starts with a NUL byte, which whitespace tokens in text never are alone. */
 export const BIAS_KEY = Buffer.from('\u0000bias', 'latin1');
@@ -49,10 +58,14 @@ export function validateFeatureConfig(c: FeatureConfig): void {
   if (c.mode !== 'lookup' && c.mode !== 'hash') throw new UsageError(`features: mode must be lookup or hash, got '${String(c.mode)}'`);
   if (!Number.isInteger(c.bits) || c.bits < 1 || c.bits > 30) throw new UsageError(`features: bits must be an integer in [1, 30], got ${c.bits}`);
   if (!Number.isInteger(c.ngrams) || c.ngrams < 1 || c.ngrams > 8) throw new UsageError(`features: ngrams must be an integer in [1, 8], got ${c.ngrams}`);
-  for (const q of c.interactions) if (q.length !== 2 && q.length !== 3) throw new UsageError(`features: each interaction is two or three namespace characters (like 'ab' or 'abc'), got '${q}'`);
-  if (c.repeats !== 'count' && c.repeats !== 'log' && c.repeats !== 'binary') throw new UsageError(`features: repeats must be count, log or binary, got '${String(c.repeats)}'`);
+  for (const q of c.interactions)
+    if (q.length !== 2 && q.length !== 3)
+      throw new UsageError(`features: each interaction is two or three namespace characters (like 'ab' or 'abc'), got '${q}'`);
+  if (c.repeats !== 'count' && c.repeats !== 'log' && c.repeats !== 'binary')
+    throw new UsageError(`features: repeats must be count, log or binary, got '${String(c.repeats)}'`);
   if (typeof c.unitNorm !== 'boolean') throw new UsageError('features: unitNorm must be a boolean');
-  if (!Number.isInteger(c.maxFeatures) || c.maxFeatures < 1 || c.maxFeatures > 1 << 30) throw new UsageError(`features: maxFeatures must be in [1, 2^30], got ${c.maxFeatures}`);
+  if (!Number.isInteger(c.maxFeatures) || c.maxFeatures < 1 || c.maxFeatures > 1 << 30)
+    throw new UsageError(`features: maxFeatures must be in [1, 2^30], got ${c.maxFeatures}`);
 }
 
 /** Encodes parsed lines into (slot, value) lists; one instance per model, scratch reused. */
@@ -254,7 +267,7 @@ export class FeatureEncoder {
           break;
         }
         if (dSlot[p] === slot) {
-          val[dPos[p]!] += v;
+          val[dPos[p]!]! += v;
           break;
         }
         p = (p + 1) & dMask;
@@ -321,7 +334,7 @@ export class FeatureEncoder {
       for (let i = 0; i < n; i++) ss += val[i]! * val[i]!;
       if (ss > 0) {
         const inv = 1 / Math.sqrt(ss);
-        for (let i = 0; i < n; i++) val[i] *= inv;
+        for (let i = 0; i < n; i++) val[i]! *= inv;
       }
     }
   }
@@ -460,7 +473,7 @@ export class FeatureEncoder {
         return;
       }
       if (this.dedupSlot[p] === slot) {
-        this.val[this.dedupPos[p]!] += v;
+        this.val[this.dedupPos[p]!]! += v;
         return;
       }
       p = (p + 1) & mask;

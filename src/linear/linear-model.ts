@@ -43,7 +43,10 @@ export class LinearModel {
   private readonly line = new ParsedLine();
   private readonly parse: (buf: Buffer, start: number, end: number, out: ParsedLine) => string | null;
 
-  constructor(settings: { format: InputFormat; labelPrefix?: string; features?: Partial<FeatureConfig>; learner?: Partial<LearnerOptions> }, state?: { lookup?: FeatureLookup; learner?: SgdLearner; labels?: string[]; positive?: number }) {
+  constructor(
+    settings: { format: InputFormat; labelPrefix?: string; features?: Partial<FeatureConfig>; learner?: Partial<LearnerOptions> },
+    state?: { lookup?: FeatureLookup; learner?: SgdLearner; labels?: string[]; positive?: number },
+  ) {
     this.settings = {
       format: settings.format,
       labelPrefix: settings.labelPrefix ?? '__label__',

@@ -29,7 +29,10 @@ describe('model file fuzz', () => {
   it('any truncation is a FormatError naming the file', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: good.length - 1 }), (cut) => {
-        assert.throws(() => parseLinearModel(good.subarray(0, cut), 'cut.bin'), (e: unknown) => e instanceof FormatError && e.message.startsWith('cut.bin: '));
+        assert.throws(
+          () => parseLinearModel(good.subarray(0, cut), 'cut.bin'),
+          (e: unknown) => e instanceof FormatError && e.message.startsWith('cut.bin: '),
+        );
       }),
       { numRuns: 300 },
     );

@@ -155,11 +155,15 @@ export function parseLinearModel(bytes: Buffer, name: string): LinearModel {
   for (const sec of header.sections) {
     if (typeof sec?.name !== 'string' || !(sec.dtype in DTYPE_BYTES) || !Number.isSafeInteger(sec.length) || sec.length < 0) fail('malformed section table');
     const nbytes = sec.length * DTYPE_BYTES[sec.dtype];
-    if (off + nbytes > bytes.length) fail(`section '${sec.name}' (${nbytes} bytes at byte ${off}) runs past the end of the file (${bytes.length} bytes): truncated?`);
+    if (off + nbytes > bytes.length)
+      fail(`section '${sec.name}' (${nbytes} bytes at byte ${off}) runs past the end of the file (${bytes.length} bytes): truncated?`);
     const copy = new Uint8Array(nbytes);
     copy.set(bytes.subarray(off, off + nbytes));
     const buf = copy.buffer;
-    arrays.set(sec.name, sec.dtype === 'f32' ? new Float32Array(buf) : sec.dtype === 'f64' ? new Float64Array(buf) : sec.dtype === 'i32' ? new Int32Array(buf) : copy);
+    arrays.set(
+      sec.name,
+      sec.dtype === 'f32' ? new Float32Array(buf) : sec.dtype === 'f64' ? new Float64Array(buf) : sec.dtype === 'i32' ? new Int32Array(buf) : copy,
+    );
     off += nbytes + pad8(nbytes);
   }
   if (off !== bytes.length) fail(`${bytes.length - off} unexpected bytes after the last section (byte ${off})`);
@@ -190,7 +194,10 @@ export function parseLinearModel(bytes: Buffer, name: string): LinearModel {
     norm: header.learner.normalized ? need(`norm.${k}`, Float32Array, slots) : null,
     avg: header.learner.average ? need(`avg.${k}`, Float64Array, slots) : null,
   }));
-  if (arrays.size !== parts.length * (1 + [header.learner.adaptive, header.learner.normalized, header.learner.average].filter(Boolean).length) + (lookup ? 2 : 0)) {
+  if (
+    arrays.size !==
+    parts.length * (1 + [header.learner.adaptive, header.learner.normalized, header.learner.average].filter(Boolean).length) + (lookup ? 2 : 0)
+  ) {
     fail('unexpected sections for these settings');
   }
   const learner = new SgdLearner(header.learner, 0, Math.max(slots, 1));
@@ -213,13 +220,19 @@ function checkHeader(h: Header, fail: (what: string) => never): void {
   if (!INPUT_FORMATS.includes(h.format)) fail(`unknown input format '${String(h.format)}'`);
   if (typeof h.labelPrefix !== 'string') fail('labelPrefix missing');
   if (typeof h.features !== 'object' || typeof h.learner !== 'object' || h.features === null || h.learner === null) fail('settings missing');
-  if (!Array.isArray(h.labels) || !h.labels.every((l) => typeof l === 'string') || new Set(h.labels).size !== h.labels.length) fail('labels must be distinct strings');
+  if (!Array.isArray(h.labels) || !h.labels.every((l) => typeof l === 'string') || new Set(h.labels).size !== h.labels.length)
+    fail('labels must be distinct strings');
   if (!Number.isSafeInteger(h.slots) || h.slots < 0 || h.slots > 1 << 30) fail(`bad slot count ${String(h.slots)}`);
   const expectVectors = h.labels.length <= 2 ? 1 : h.labels.length;
   if (h.vectors !== expectVectors) fail(`${String(h.vectors)} weight vectors for ${h.labels.length} labels (expected ${expectVectors})`);
   if (!(h.positive === 0 || (h.positive === 1 && h.labels.length === 2))) fail(`bad positive label index ${String(h.positive)}`);
   const c = h.counters;
-  if (typeof c !== 'object' || c === null || !['t', 'steps', 'scale', 'normSum', 'sumScale'].every((k) => Number.isFinite((c as unknown as Record<string, number>)[k]))) fail('bad training counters');
+  if (
+    typeof c !== 'object' ||
+    c === null ||
+    !['t', 'steps', 'scale', 'normSum', 'sumScale'].every((k) => Number.isFinite((c as unknown as Record<string, number>)[k]))
+  )
+    fail('bad training counters');
   if (!Array.isArray(h.sections)) fail('section table missing');
 }
 

@@ -4,7 +4,9 @@ import { describe, it } from 'node:test';
 import { murmur3, murmur3String } from './murmur-hash.js';
 
 // test/fixtures/linear/murmur3.json: scikit-learn murmurhash3_32 (see test/fixtures/gen/linear)
-const fixture = JSON.parse(readFileSync(new URL('../../test/fixtures/linear/murmur3.json', import.meta.url), 'utf8')) as { hashes: { text: string; seed: number; hash: number }[] };
+const fixture = JSON.parse(readFileSync(new URL('../../test/fixtures/linear/murmur3.json', import.meta.url), 'utf8')) as {
+  hashes: { text: string; seed: number; hash: number }[];
+};
 
 describe('murmur3', () => {
   it('matches scikit-learn murmurhash3_32 on UTF-8 bytes', () => {

@@ -29,16 +29,31 @@ export class ParsePipeline {
   private exited = false;
   private result: ParseWorkerResult | null = null;
 
-  constructor(path: string, options: { format: InputFormat | 'auto'; labelPrefix: string; features: FeatureConfig; lookup: LookupParts | null; passes: number; ringWords?: number }) {
+  constructor(
+    path: string,
+    options: { format: InputFormat | 'auto'; labelPrefix: string; features: FeatureConfig; lookup: LookupParts | null; passes: number; ringWords?: number },
+  ) {
     const ring = createRing(options.ringWords);
     this.reader = new RingReader(ring);
-    const data: ParseWorkerData = { ring, path, format: options.format, labelPrefix: options.labelPrefix, features: options.features, lookup: options.lookup, passes: options.passes };
+    const data: ParseWorkerData = {
+      ring,
+      path,
+      format: options.format,
+      labelPrefix: options.labelPrefix,
+      features: options.features,
+      lookup: options.lookup,
+      passes: options.passes,
+    };
     // the worker inherits our loader flags (tsx when running from source) but is no test file itself
     const execArgv = process.execArgv.filter((a) => !a.startsWith('--test'));
     // from source (tsx), the worker registers tsx's loader itself before importing the .ts entry:
     // Node 20 does not carry the loader hooks of --import over to worker threads
     this.worker = WORKER_URL.pathname.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(WORKER_URL.href)}));`, { eval: true, workerData: data, execArgv })
+      ? new Worker(`import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(WORKER_URL.href)}));`, {
+          eval: true,
+          workerData: data,
+          execArgv,
+        })
       : new Worker(WORKER_URL, { workerData: data, execArgv, resourceLimits: WORKER_LIMITS });
     this.worker.on('error', (err) => {
       this.failure = err instanceof Error ? err : new Error(String(err));

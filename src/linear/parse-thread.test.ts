@@ -26,7 +26,7 @@ function lines(n: number, seed: number, labels = ['1', '-1']): { ft: string[]; v
     const a = rng.int(30);
     const b = rng.int(50);
     const c = rng.int(7);
-    const k = labels.length === 2 ? ((a + b) % 3 === 0) !== rng.next() < 0.1 ? 0 : 1 : (a + c) % labels.length;
+    const k = labels.length === 2 ? (((a + b) % 3 === 0) !== rng.next() < 0.1 ? 0 : 1) : (a + c) % labels.length;
     ft.push(`__label__${labels[k]} a${a} b${b} c${c} a${a}_b${b}${t % 97 === 0 ? ' a1 a1' : ''}`);
     vw.push(`${labels[k]} ${t % 13 === 0 ? '2.5 ' : ''}|a ${a} |b ${b}:${(1 + (b % 4)) / 2} |c ${c}`);
   }
@@ -59,8 +59,20 @@ describe('parse thread: training equals the single-thread path bit for bit', () 
   it('fastText lines, hinge, 2 passes, progress reports', async () => {
     const path = file('ft.txt', d.ft);
     const reports: unknown[][] = [[], []];
-    const one = await trainLinear(path, { features: { mode: 'hash', bits: 16 }, passes: 2, parseThread: false, reportEvery: 500, onProgress: (r) => reports[0]!.push(r) });
-    const two = await trainLinear(path, { features: { mode: 'hash', bits: 16 }, passes: 2, parseThread: true, reportEvery: 500, onProgress: (r) => reports[1]!.push(r) });
+    const one = await trainLinear(path, {
+      features: { mode: 'hash', bits: 16 },
+      passes: 2,
+      parseThread: false,
+      reportEvery: 500,
+      onProgress: (r) => reports[0]!.push(r),
+    });
+    const two = await trainLinear(path, {
+      features: { mode: 'hash', bits: 16 },
+      passes: 2,
+      parseThread: true,
+      reportEvery: 500,
+      onProgress: (r) => reports[1]!.push(r),
+    });
     assert.deepEqual(snapshot(two.model, two.summary), snapshot(one.model, one.summary));
     assert.deepEqual(reports[1], reports[0]);
     assert.equal(reports[0]!.length, 12);
@@ -150,7 +162,21 @@ describe('example ring', () => {
     let expected = 0;
     for (let round = 0; round < 40; round++) {
       const n = round % 6;
-      assert.ok(w.example(round % 2 === 0 ? RECORD.EXAMPLE : RECORD.TOKENS, round + 1, label, 11, 11 + (round % 5), round % 3 === 0 ? 1 : 0.1 * round, 0.25 * round, 1000 + round, idx, val, n));
+      assert.ok(
+        w.example(
+          round % 2 === 0 ? RECORD.EXAMPLE : RECORD.TOKENS,
+          round + 1,
+          label,
+          11,
+          11 + (round % 5),
+          round % 3 === 0 ? 1 : 0.1 * round,
+          0.25 * round,
+          1000 + round,
+          idx,
+          val,
+          n,
+        ),
+      );
       if (round % 7 === 0) assert.ok(w.message(RECORD.BAD, round + 1, `bad ${round} é`));
       if (round % 11 === 0) assert.ok(w.control(RECORD.PASS_END, round));
       w.flush();

@@ -81,7 +81,17 @@ async function main(data: ParseWorkerData): Promise<void> {
 }
 
 /** Parses one line and writes its record (BAD, TOKENS or EXAMPLE); false when the reader cancelled. */
-function writeLine(out: RingWriter, encoder: FeatureEncoder, parse: LineParser, line: ParsedLine, buf: Buffer, start: number, end: number, lineNo: number, path: string): boolean {
+function writeLine(
+  out: RingWriter,
+  encoder: FeatureEncoder,
+  parse: LineParser,
+  line: ParsedLine,
+  buf: Buffer,
+  start: number,
+  end: number,
+  lineNo: number,
+  path: string,
+): boolean {
   const err = parse(buf, start, end, line);
   if (err !== null) return out.message(RECORD.BAD, lineNo, err);
   if (line.labelStart < 0) return out.message(RECORD.BAD, lineNo, 'no label');
@@ -95,7 +105,19 @@ function writeLine(out: RingWriter, encoder: FeatureEncoder, parse: LineParser, 
   }
   const slots = encoder.slots;
   return raw
-    ? out.example(RECORD.TOKENS, lineNo, buf, line.labelStart, line.labelEnd, line.weight, line.nsCount > 0 ? line.nsWeight[0]! : 1, slots, encoder.tokSlot, encoder.tokVal, n)
+    ? out.example(
+        RECORD.TOKENS,
+        lineNo,
+        buf,
+        line.labelStart,
+        line.labelEnd,
+        line.weight,
+        line.nsCount > 0 ? line.nsWeight[0]! : 1,
+        slots,
+        encoder.tokSlot,
+        encoder.tokVal,
+        n,
+      )
     : out.example(RECORD.EXAMPLE, lineNo, buf, line.labelStart, line.labelEnd, line.weight, 1, slots, encoder.idx, encoder.val, n);
 }
 

@@ -34,11 +34,22 @@ describe('fastText lines', () => {
     assert.deepEqual(parse(ft, 'free  money\t__label__spam now\r'), {
       label: 'spam',
       weight: 1,
-      features: [['', 'free', 1], ['', 'money', 1], ['', 'now', 1]],
+      features: [
+        ['', 'free', 1],
+        ['', 'money', 1],
+        ['', 'now', 1],
+      ],
     });
   });
   it('a line without a label parses (prediction input); an empty label is an error', () => {
-    assert.deepEqual(parse(ft, 'just words'), { label: null, weight: 1, features: [['', 'just', 1], ['', 'words', 1]] });
+    assert.deepEqual(parse(ft, 'just words'), {
+      label: null,
+      weight: 1,
+      features: [
+        ['', 'just', 1],
+        ['', 'words', 1],
+      ],
+    });
     assert.match(parse(ft, '__label__ words') as string, /empty label/);
   });
 });
@@ -48,7 +59,13 @@ describe('Vowpal Wabbit lines', () => {
     assert.deepEqual(parse(parseVw, "-1 2.5 'id7 |user age:0.5 tall |ad:2 x y:-1 | plain"), {
       label: '-1',
       weight: 2.5,
-      features: [['user', 'age', 0.5], ['user', 'tall', 1], ['ad', 'x', 2 * 0 + 1], ['ad', 'y', -1], ['', 'plain', 1]],
+      features: [
+        ['user', 'age', 0.5],
+        ['user', 'tall', 1],
+        ['ad', 'x', 2 * 0 + 1],
+        ['ad', 'y', -1],
+        ['', 'plain', 1],
+      ],
     });
   });
   it('a missing bar, a bad value or a negative importance is named', () => {
@@ -64,7 +81,14 @@ describe('Vowpal Wabbit lines', () => {
 
 describe('libsvm lines', () => {
   it('reads label and index:value pairs, skips zeros and qid', () => {
-    assert.deepEqual(parse(parseLibsvm, '+1 qid:3 1:0.5 7:2e-1 9:0'), { label: '+1', weight: 1, features: [['', '1', 0.5], ['', '7', Math.fround(0.2)]] });
+    assert.deepEqual(parse(parseLibsvm, '+1 qid:3 1:0.5 7:2e-1 9:0'), {
+      label: '+1',
+      weight: 1,
+      features: [
+        ['', '1', 0.5],
+        ['', '7', Math.fround(0.2)],
+      ],
+    });
   });
   it('names what is wrong', () => {
     assert.match(parse(parseLibsvm, '1 3:x') as string, /bad value in '3:x'/);
@@ -98,7 +122,7 @@ describe('parsers never throw and stay within the line (fuzz)', () => {
   const parsers = { fasttext: ft, vw: parseVw, libsvm: parseLibsvm };
   for (const [name, fn] of Object.entries(parsers)) {
     it(name, () => {
-      const alphabet = fc.constantFrom(...'ab1:.|-+e \t_\'__label__x'.split(''), 'é', '\u0000');
+      const alphabet = fc.constantFrom(..."ab1:.|-+e \t_'__label__x".split(''), 'é', '\u0000');
       fc.assert(
         fc.property(fc.string({ unit: alphabet, maxLength: 60 }), fc.string({ maxLength: 30 }), (s1, s2) => {
           const text = s1 + s2;
@@ -126,14 +150,21 @@ describe('fastText parser hashes tokens while scanning', () => {
   it('its hashes equal murmur3 of the token bytes', async () => {
     const { murmur3 } = await import('./murmur-hash.js');
     fc.assert(
-      fc.property(fc.array(fc.string({ minLength: 1, maxLength: 12 }).filter((t) => !/\s/.test(t)), { maxLength: 8 }), fc.boolean(), (tokens, trailing) => {
-        const line = new ParsedLine();
-        // with and without a separator after the last token (a token may end at the range's end)
-        const b = Buffer.from(` ${tokens.join('  ')}${trailing ? '\t' : ''}`);
-        assert.equal(parseFastText(b, 0, b.length, line, PREFIX), null);
-        assert.ok(line.hashed);
-        for (let f = 0; f < line.n; f++) assert.equal(line.hash[f]! >>> 0, murmur3(b, line.tokStart[f]!, line.tokEnd[f]!, 0));
-      }),
+      fc.property(
+        fc.array(
+          fc.string({ minLength: 1, maxLength: 12 }).filter((t) => !/\s/.test(t)),
+          { maxLength: 8 },
+        ),
+        fc.boolean(),
+        (tokens, trailing) => {
+          const line = new ParsedLine();
+          // with and without a separator after the last token (a token may end at the range's end)
+          const b = Buffer.from(` ${tokens.join('  ')}${trailing ? '\t' : ''}`);
+          assert.equal(parseFastText(b, 0, b.length, line, PREFIX), null);
+          assert.ok(line.hashed);
+          for (let f = 0; f < line.n; f++) assert.equal(line.hash[f]! >>> 0, murmur3(b, line.tokStart[f]!, line.tokEnd[f]!, 0));
+        },
+      ),
       { numRuns: 500 },
     );
   });

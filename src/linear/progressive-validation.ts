@@ -33,7 +33,10 @@ export class ProgressiveValidation {
   private first = { n: 0, err: 0, loss: 0 };
 
   /** `reportEvery` 0: reports at 1, 2, 4, 8, ... examples. */
-  constructor(private readonly reportEvery: number, private readonly onProgress?: (report: ProgressReport) => void) {
+  constructor(
+    private readonly reportEvery: number,
+    private readonly onProgress?: (report: ProgressReport) => void,
+  ) {
     this.nextReport = reportEvery > 0 ? reportEvery : 1;
   }
 
@@ -89,7 +92,14 @@ export class ProgressiveValidation {
   }
 
   private report(): void {
-    this.onProgress!({ pass: this.pass, examples: this.examples, error: this.err / this.n, loss: this.loss / this.n, windowError: this.winErr / this.winN, windowExamples: this.winN });
+    this.onProgress!({
+      pass: this.pass,
+      examples: this.examples,
+      error: this.err / this.n,
+      loss: this.loss / this.n,
+      windowError: this.winErr / this.winN,
+      windowExamples: this.winN,
+    });
     this.winN = 0;
     this.winErr = 0;
   }

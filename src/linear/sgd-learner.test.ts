@@ -31,7 +31,12 @@ describe('SGD against scikit-learn SGDClassifier (plain SGD settings)', () => {
       const w = model.learner.predictionWeights(0);
       const names = Object.keys(c.weights);
       const ours = names.map((name) => w[model.encoder.lookup!.findString(name)]!);
-      expectClose(ours, names.map((n) => c.weights[n]!), SKLEARN_TOL, `weights (${c.loss})`);
+      expectClose(
+        ours,
+        names.map((n) => c.weights[n]!),
+        SKLEARN_TOL,
+        `weights (${c.loss})`,
+      );
     });
   }
 });
@@ -56,7 +61,13 @@ describe('SgdLearner', () => {
   });
 
   it('the logistic flow solves m + e^m = m0 + e^m0 + c', () => {
-    for (const [m0, c] of [[0, 1], [-5, 0.1], [3, 10], [-30, 2], [20, 1]] as const) {
+    for (const [m0, c] of [
+      [0, 1],
+      [-5, 0.1],
+      [3, 10],
+      [-30, 2],
+      [20, 1],
+    ] as const) {
       const m = logisticFlow(m0, c);
       expectClose([m + Math.exp(m)], [m0 + Math.exp(m0) + c], { rtol: 1e-9, atol: 1e-9 }, `m0=${m0} c=${c}`);
     }
@@ -66,7 +77,12 @@ describe('SgdLearner', () => {
     const o: LearnerOptions = { ...base, adaptive: false, invariant: false, powerT: 0, learningRate: 0.1, l2: 0.05 };
     const L = new SgdLearner(o, 1, 8);
     const eager = new Float64Array(8);
-    const examples: [number[], number[], number][] = [[[0, 2], [1, -1], 0], [[1, 2, 5], [0.5, 1, 2], 1], [[0, 7], [-1, 1], 0], [[3], [2], 1]];
+    const examples: [number[], number[], number][] = [
+      [[0, 2], [1, -1], 0],
+      [[1, 2, 5], [0.5, 1, 2], 1],
+      [[0, 7], [-1, 1], 0],
+      [[3], [2], 1],
+    ];
     for (let rep = 0; rep < 30; rep++) {
       for (const [ids, vals, pos] of examples) {
         const idx = Int32Array.from(ids);
@@ -85,7 +101,12 @@ describe('SgdLearner', () => {
   it('averaged weights equal the mean of the weights after each step', () => {
     const L = new SgdLearner({ ...base, average: true, l2: 0.01 }, 1, 6);
     const sum = new Float64Array(6);
-    const rows: [number[], number[], number][] = [[[0, 1], [1, 1], 0], [[1, 2], [1, -1], 1], [[3, 4, 5], [0.3, 1, 2], 0], [[0, 5], [1, -2], 1]];
+    const rows: [number[], number[], number][] = [
+      [[0, 1], [1, 1], 0],
+      [[1, 2], [1, -1], 1],
+      [[3, 4, 5], [0.3, 1, 2], 0],
+      [[0, 5], [1, -2], 1],
+    ];
     let steps = 0;
     for (let rep = 0; rep < 10; rep++) {
       for (const [ids, vals, pos] of rows) {
@@ -95,7 +116,11 @@ describe('SgdLearner', () => {
         steps++;
       }
     }
-    expectClose(L.predictionWeights(0), Array.from(sum, (s) => s / steps), { atol: 1e-5, rtol: 1e-4 });
+    expectClose(
+      L.predictionWeights(0),
+      Array.from(sum, (s) => s / steps),
+      { atol: 1e-5, rtol: 1e-4 },
+    );
   });
 });
 

@@ -231,7 +231,7 @@ export class SgdLearner {
     let shrunk = 1;
     if (o.l2 > 0) {
       // lazy L2: shrink every weight at once through the scale
-      const eta = o.adaptive ? o.learningRate / Math.sqrt(c.t) : o.learningRate * Math.pow(c.t, -o.powerT);
+      const eta = o.adaptive ? o.learningRate / Math.sqrt(c.t) : o.learningRate * c.t ** -o.powerT;
       shrunk = Math.max(0, 1 - eta * o.l2);
       c.scale *= shrunk;
       if (Math.abs(c.scale) < MIN_SCALE) this.foldScale();
@@ -257,7 +257,7 @@ export class SgdLearner {
       avgNorm = c.normSum / c.t;
     }
     if (this.rate.length < n) this.rate = new Float32Array(n * 2);
-    const scheduled = o.adaptive ? o.learningRate : o.learningRate * Math.pow(c.t, -o.powerT);
+    const scheduled = o.adaptive ? o.learningRate : o.learningRate * c.t ** -o.powerT;
     for (let k = 0; k < K; k++) {
       const d = this.dloss[k]!;
       if (d === 0) continue;
@@ -304,7 +304,7 @@ export class SgdLearner {
     if (!(cx > 0)) return;
     const m1 = Math.min(1, m0 + cx * importance);
     const inv = (((m1 - m0) / cx) * y) / scale;
-    for (let i = 0; i < n; i++) st[idx[i]! << 1] += inv * rate[i]! * val[i]!;
+    for (let i = 0; i < n; i++) st[idx[i]! << 1]! += inv * rate[i]! * val[i]!;
   }
 
   private step(k: number, idx: Int32Array, val: Float32Array, n: number, y: number, m0: number, d: number, importance: number, eta: number): void {
@@ -359,11 +359,11 @@ export class SgdLearner {
       for (let i = 0; i < n; i++) {
         const slot = idx[i]!;
         const dv = inv * rate[i]! * val[i]!;
-        a[slot] -= B * dv;
-        st[slot * stride] += dv;
+        a[slot]! -= B * dv;
+        st[slot * stride]! += dv;
       }
     } else {
-      for (let i = 0; i < n; i++) st[idx[i]! * stride] += inv * rate[i]! * val[i]!;
+      for (let i = 0; i < n; i++) st[idx[i]! * stride]! += inv * rate[i]! * val[i]!;
     }
   }
 
@@ -372,7 +372,7 @@ export class SgdLearner {
     const c = this.counters;
     if (c.scale === 1) return;
     const s = c.scale;
-    for (const st of this.state) for (let i = 0; i < st.length; i += this.stride) st[i] *= s;
+    for (const st of this.state) for (let i = 0; i < st.length; i += this.stride) st[i]! *= s;
     c.sumScale = s !== 0 ? c.sumScale / s : 0;
     c.scale = 1;
     this.averaged = null;

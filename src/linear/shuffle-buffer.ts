@@ -14,7 +14,10 @@ interface Held {
 
 export class ShuffleBuffer {
   private items: Held[] = [];
-  constructor(readonly capacity: number, private readonly rng: Rng) {}
+  constructor(
+    readonly capacity: number,
+    private readonly rng: Rng,
+  ) {}
 
   /** Adds a copy of `buf[start, end)`; when full, first emits a random held line through `emit`. */
   push(buf: Buffer, start: number, end: number, lineNo: number, emit: (bytes: Buffer, lineNo: number) => void): void {

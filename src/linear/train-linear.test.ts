@@ -105,7 +105,8 @@ describe('trainLinear on each format, loss and feature mode', () => {
     });
     const tr = file('parity-train.vw', rows.slice(0, 3000));
     const te = file('parity-test.vw', rows.slice(3000));
-    const acc = async (interactions: string[]): Promise<number> => (await evaluate((await trainLinear(tr, { features: { mode: 'hash', bits: 16, interactions }, passes: 3 })).model, te)).accuracy;
+    const acc = async (interactions: string[]): Promise<number> =>
+      (await evaluate((await trainLinear(tr, { features: { mode: 'hash', bits: 16, interactions }, passes: 3 })).model, te)).accuracy;
     assert.equal(await acc(['abc']), 1);
     assert.ok((await acc(['ab', 'bc', 'ac'])) < 0.9);
   });
@@ -136,7 +137,10 @@ describe('trainLinear on each format, loss and feature mode', () => {
     const tr = file('pv.txt', asFastText(textData(1000, 6)));
     const reports: ProgressReport[] = [];
     const { summary } = await trainLinear(tr, { reportEvery: 250, onProgress: (r) => reports.push(r) });
-    assert.deepEqual(reports.map((r) => r.examples), [250, 500, 750, 1000]);
+    assert.deepEqual(
+      reports.map((r) => r.examples),
+      [250, 500, 750, 1000],
+    );
     assert.ok(reports[3]!.windowError < reports[0]!.windowError, JSON.stringify(reports));
     assert.ok(Math.abs(summary.progressiveError - reports[3]!.error) < 1e-12);
   });
@@ -168,7 +172,10 @@ describe('models on disk', () => {
         assert.deepEqual(back.settings, model.settings);
         for (const text of ['sp1 sp2 c3', 'ha4 c1', 'nothing known']) assert.deepEqual(back.predictText(text), model.predictText(text));
         assert.deepEqual(back.learner.counters, model.learner.counters);
-        assert.deepEqual(back.learner.state[0]!.subarray(0, back.encoder.slots * back.learner.stride), model.learner.state[0]!.subarray(0, model.encoder.slots * model.learner.stride));
+        assert.deepEqual(
+          back.learner.state[0]!.subarray(0, back.encoder.slots * back.learner.stride),
+          model.learner.state[0]!.subarray(0, model.encoder.slots * model.learner.stride),
+        );
       }
     }
   });
@@ -206,12 +213,20 @@ describe('models on disk', () => {
       ['truncated', good.subarray(0, good.length - 100), /truncated|runs past the end|expected/],
       ['extra bytes', Buffer.concat([good, Buffer.alloc(8)]), /unexpected bytes/],
       ['header length', Buffer.concat([good.subarray(0, 12), Buffer.from([0xff, 0xff, 0xff, 0x7f]), good.subarray(16)]), /header length/],
-      ['garbled header', Buffer.concat([good.subarray(0, 16), Buffer.from('{'.padEnd(good.readUInt32LE(12), 'x')), good.subarray(16 + good.readUInt32LE(12))]), /header JSON/],
+      [
+        'garbled header',
+        Buffer.concat([good.subarray(0, 16), Buffer.from('{'.padEnd(good.readUInt32LE(12), 'x')), good.subarray(16 + good.readUInt32LE(12))]),
+        /header JSON/,
+      ],
     ];
     for (const [name, bytes, re] of cases) {
       const p = join(dir, `bad-${name}.bin`);
       writeFileSync(p, bytes);
-      assert.throws(() => loadLinearModelSync(p), (e: unknown) => e instanceof FormatError && re.test(e.message) && e.message.includes(p), name);
+      assert.throws(
+        () => loadLinearModelSync(p),
+        (e: unknown) => e instanceof FormatError && re.test(e.message) && e.message.includes(p),
+        name,
+      );
     }
   });
 });

@@ -182,7 +182,11 @@ function bad(run: Run, lineNo: number, what: string): void {
 function endPass(run: Run): void {
   run.pv.endPass();
   if (run.pv.pass === 1 && run.pv.examples === 0) {
-    throw new FormatError(run.skipped > 0 ? `${run.name}: no valid examples (${run.skipped} malformed lines skipped; first: ${run.skippedMessages[0]})` : `${run.name}: no examples (empty input)`);
+    throw new FormatError(
+      run.skipped > 0
+        ? `${run.name}: no valid examples (${run.skipped} malformed lines skipped; first: ${run.skippedMessages[0]})`
+        : `${run.name}: no examples (empty input)`,
+    );
   }
 }
 
@@ -192,11 +196,11 @@ async function trainOnThisThread(run: Run, shuffle: number): Promise<void> {
   const learnLine = (buf: Buffer, start: number, end: number, lineNo: number): void => {
     const m = run.model!;
     const err = m.parseLine(buf, start, end);
-    if (err !== null) return bad(run, lineNo, err);
     const line = m.parsed;
-    if (line.labelStart < 0) return bad(run, lineNo, 'no label');
-    if (line.labelEnd === line.labelStart) return bad(run, lineNo, 'empty label');
-    run.pv.account(m, m.learnParsed());
+    if (err !== null) bad(run, lineNo, err);
+    else if (line.labelStart < 0) bad(run, lineNo, 'no label');
+    else if (line.labelEnd === line.labelStart) bad(run, lineNo, 'empty label');
+    else run.pv.account(m, m.learnParsed());
   };
   const emitHeld = (bytes: Buffer, lineNo: number): void => learnLine(bytes, 0, bytes.length, lineNo);
   const onLine = (buf: Buffer, start: number, end: number, lineNo: number): void => {
@@ -218,7 +222,13 @@ async function trainWithParseThread(run: Run): Promise<void> {
   // open errors surface exactly as on the single-thread path
   await (await open(run.name, 'r')).close();
   const lookup = run.model?.encoder.lookup;
-  const pipe = new ParsePipeline(run.name, { format: run.format, labelPrefix: run.labelPrefix, features: run.features, lookup: lookup ? lookup.parts() : null, passes: run.passes });
+  const pipe = new ParsePipeline(run.name, {
+    format: run.format,
+    labelPrefix: run.labelPrefix,
+    features: run.features,
+    lookup: lookup ? lookup.parts() : null,
+    passes: run.passes,
+  });
   const r = pipe.reader;
   const scratch = { idx: new Int32Array(256), val: new Float32Array(256) };
   let result: ParseWorkerResult;

@@ -5,7 +5,9 @@ import { errorFromWorker, errorToWorkerMessage } from './worker-error.js';
 
 describe('errors from the parse worker', () => {
   it('every LeanmlError class of core/errors comes back as itself, with its message', () => {
-    const classes = (Object.values(errors) as unknown[]).filter((v): v is new (m: string) => errors.LeanmlError => typeof v === 'function' && v.prototype instanceof errors.LeanmlError);
+    const classes = (Object.values(errors) as unknown[]).filter(
+      (v): v is new (m: string) => errors.LeanmlError => typeof v === 'function' && v.prototype instanceof errors.LeanmlError,
+    );
     assert.ok(classes.length >= 6);
     for (const C of classes) {
       const back = errorFromWorker(errorToWorkerMessage(new C('data.txt:3: what went wrong')));

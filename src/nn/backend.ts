@@ -25,7 +25,12 @@ export interface InitBackendOptions {
 
 const require = createRequire(import.meta.url);
 // `require`, not `import`, as in tf.ts: a clear message when missing, and a faster start.
-const { getThreadsCount, setThreadsCount, setWasmPaths } = requireOptional<typeof TfWasm>(require, '@tensorflow/tfjs-backend-wasm', 'leanml/nn (used by text and speaker)', TFJS_INSTALL);
+const { getThreadsCount, setThreadsCount, setWasmPaths } = requireOptional<typeof TfWasm>(
+  require,
+  '@tensorflow/tfjs-backend-wasm',
+  'leanml/nn (used by text and speaker)',
+  TFJS_INSTALL,
+);
 
 let wasmPathsSet = false;
 

@@ -64,7 +64,10 @@ describe('ConvAutoencoder', () => {
     const { values: v, indices } = maxPool1dWithIndices(x, 2);
     assert.deepEqual(Array.from(v.dataSync()), [5, 3, -2]);
     assert.deepEqual(Array.from(indices.dataSync()), [1, 2, 4]); // first maximum on ties, as PyTorch
-    assert.deepEqual(Array.from(maxUnpool1d(v, indices, 2).dataSync(), (u) => u + 0), [0, 5, 3, 0, -2, 0]); // + 0: -0 from 0 · -2
+    assert.deepEqual(
+      Array.from(maxUnpool1d(v, indices, 2).dataSync(), (u) => u + 0),
+      [0, 5, 3, 0, -2, 0],
+    ); // + 0: -0 from 0 · -2
     const g = tf.grad((a: tf.Tensor) => tf.sum(maxPool1dWithIndices(a as tf.Tensor3D, 2).values))(x);
     assert.deepEqual(Array.from(g.dataSync()), [0, 1, 1, 0, 1, 0]);
     tf.dispose([x, v, indices, g]);

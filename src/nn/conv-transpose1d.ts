@@ -52,11 +52,15 @@ export class ConvTranspose1d extends Module {
     this.stride = opts.stride ?? 1;
     this.padding = opts.padding ?? 0;
     this.outputPadding = opts.outputPadding ?? 0;
-    if (this.outputPadding >= this.stride) throw new UsageError(`ConvTranspose1d: outputPadding ${this.outputPadding} must be smaller than stride ${this.stride}`);
+    if (this.outputPadding >= this.stride)
+      throw new UsageError(`ConvTranspose1d: outputPadding ${this.outputPadding} must be smaller than stride ${this.stride}`);
     const rng = new Rng(opts.seed ?? 0);
     // PyTorch's fan-in for a transposed conv weight (CI, CO, K) is CO·K.
     const bound = 1 / Math.sqrt(outChannels * kernelSize);
-    this.weight = this.addParameter('weight', [inChannels, outChannels, kernelSize], uniformInit(inChannels * outChannels * kernelSize, bound, rng), { perm: [2, 1, 0], trainable: opts.trainable });
+    this.weight = this.addParameter('weight', [inChannels, outChannels, kernelSize], uniformInit(inChannels * outChannels * kernelSize, bound, rng), {
+      perm: [2, 1, 0],
+      trainable: opts.trainable,
+    });
     this.bias = opts.bias === false ? null : this.addParameter('bias', [outChannels], uniformInit(outChannels, bound, rng), { trainable: opts.trainable });
   }
 

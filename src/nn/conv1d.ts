@@ -54,7 +54,10 @@ export class Conv1d extends Module {
     this.dilation = opts.dilation ?? 1;
     const rng = new Rng(opts.seed ?? 0);
     const bound = 1 / Math.sqrt(inChannels * kernelSize);
-    this.weight = this.addParameter('weight', [outChannels, inChannels, kernelSize], uniformInit(outChannels * inChannels * kernelSize, bound, rng), { perm: [2, 1, 0], trainable: opts.trainable });
+    this.weight = this.addParameter('weight', [outChannels, inChannels, kernelSize], uniformInit(outChannels * inChannels * kernelSize, bound, rng), {
+      perm: [2, 1, 0],
+      trainable: opts.trainable,
+    });
     this.bias = opts.bias === false ? null : this.addParameter('bias', [outChannels], uniformInit(outChannels, bound, rng), { trainable: opts.trainable });
   }
 
@@ -62,7 +65,14 @@ export class Conv1d extends Module {
   forwardNlc(x: tf.Tensor3D): tf.Tensor3D {
     expectRank('Conv1d', x, 3, 2, this.inChannels);
     return tf.tidy(() => {
-      const xp = this.padding > 0 ? tf.pad(x, [[0, 0], [this.padding, this.padding], [0, 0]]) : x;
+      const xp =
+        this.padding > 0
+          ? tf.pad(x, [
+              [0, 0],
+              [this.padding, this.padding],
+              [0, 0],
+            ])
+          : x;
       const y = tf.conv1d(xp, this.weight as tf.Tensor3D, this.stride, 'valid', 'NWC', this.dilation);
       return this.bias ? tf.add(y, this.bias) : y;
     });

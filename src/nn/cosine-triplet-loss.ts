@@ -25,7 +25,10 @@ export interface TripletLossOptions {
  * ```
  */
 export function cosineTripletLoss(anchor: tf.Tensor2D, positive: tf.Tensor2D, negative: tf.Tensor2D, opts: TripletLossOptions = {}): tf.Tensor {
-  for (const [name, t] of [['positive', positive], ['negative', negative]] as const) {
+  for (const [name, t] of [
+    ['positive', positive],
+    ['negative', negative],
+  ] as const) {
     if (t.rank !== 2 || t.shape[0] !== anchor.shape[0] || t.shape[1] !== anchor.shape[1]) {
       throw new ShapeError(`cosineTripletLoss: ${name} has shape ${JSON.stringify(t.shape)} but anchor has ${JSON.stringify(anchor.shape)}`);
     }

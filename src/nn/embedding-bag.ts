@@ -71,7 +71,8 @@ export class EmbeddingBag extends Module {
     this.embeddingDim = embeddingDim;
     this.mode = opts.mode ?? 'mean';
     this.paddingIdx = opts.paddingIdx === undefined ? 0 : opts.paddingIdx;
-    if (this.paddingIdx !== null && (this.paddingIdx < 0 || this.paddingIdx >= numEmbeddings)) throw new UsageError(`EmbeddingBag: paddingIdx ${this.paddingIdx} outside [0, ${numEmbeddings})`);
+    if (this.paddingIdx !== null && (this.paddingIdx < 0 || this.paddingIdx >= numEmbeddings))
+      throw new UsageError(`EmbeddingBag: paddingIdx ${this.paddingIdx} outside [0, ${numEmbeddings})`);
     this.unitNorm = opts.unitNorm ?? false;
     // PyTorch initialises embeddings N(0, 1) and zeroes the padding row.
     const rng = new Rng(opts.seed ?? 0);
@@ -85,7 +86,8 @@ export class EmbeddingBag extends Module {
       if (ids.rank !== 2 || ids.dtype !== 'int32') throw new ShapeError(`EmbeddingBag: ids must be a rank-2 int32 tensor, got rank ${ids.rank} ${ids.dtype}`);
       return ids;
     }
-    if (ids.ids.length !== ids.batch * ids.length) throw new ShapeError(`EmbeddingBag: ${ids.ids.length} ids do not fill a (${ids.batch}, ${ids.length}) batch`);
+    if (ids.ids.length !== ids.batch * ids.length)
+      throw new ShapeError(`EmbeddingBag: ${ids.ids.length} ids do not fill a (${ids.batch}, ${ids.length}) batch`);
     for (let i = 0; i < ids.ids.length; i++) {
       const id = ids.ids[i]!;
       if (!(id >= 0 && id < this.numEmbeddings)) throw new UsageError(`EmbeddingBag: id ${id} at position ${i} is outside [0, ${this.numEmbeddings})`);
@@ -126,7 +128,8 @@ export class EmbeddingBag extends Module {
     for (let i = 0; i < b; i++) {
       const start = offsets[i]!;
       const end = i + 1 < b ? offsets[i + 1]! : ids.length;
-      if (start < 0 || end < start || end > ids.length) throw new ShapeError(`EmbeddingBag.forwardRagged: offsets[${i}] = ${start} is out of order or past ${ids.length} ids`);
+      if (start < 0 || end < start || end > ids.length)
+        throw new ShapeError(`EmbeddingBag.forwardRagged: offsets[${i}] = ${start} is out of order or past ${ids.length} ids`);
       for (let j = start; j < end; j++) {
         const id = ids[j]!;
         if (!(id >= 0 && id < this.numEmbeddings)) throw new UsageError(`EmbeddingBag: id ${id} at position ${j} is outside [0, ${this.numEmbeddings})`);
@@ -139,7 +142,14 @@ export class EmbeddingBag extends Module {
       const rows = tf.gather(this.weight, tf.tensor1d(ids, 'int32')); // (S, D)
       let out: tf.Tensor = tf.unsortedSegmentSum(rows, tf.tensor1d(segments, 'int32'), b + 1);
       out = tf.slice(out, [0, 0], [b, this.embeddingDim]);
-      if (this.mode === 'mean') out = tf.div(out, tf.tensor2d(counts.map((c) => Math.max(c, 1)), [b, 1]));
+      if (this.mode === 'mean')
+        out = tf.div(
+          out,
+          tf.tensor2d(
+            counts.map((c) => Math.max(c, 1)),
+            [b, 1],
+          ),
+        );
       return (this.unitNorm ? l2Normalize(out) : out) as tf.Tensor2D;
     });
   }

@@ -38,12 +38,14 @@ describe('GRU', () => {
     const x = tf.variable(fromFixture(fx['x']!), true);
     const upOut = fromFixture(fx['upstream.out']!);
     const upH = fromFixture(fx['upstream.h']!);
-    const loss = () => tf.tidy(() => {
-      const { output, hN } = gru.forward(x as unknown as tf.Tensor3D, { lengths });
-      return tf.add(tf.sum(tf.mul(output, upOut)), tf.sum(tf.mul(hN, upH))) as tf.Scalar;
-    });
+    const loss = () =>
+      tf.tidy(() => {
+        const { output, hN } = gru.forward(x as unknown as tf.Tensor3D, { lengths });
+        return tf.add(tf.sum(tf.mul(output, upOut)), tf.sum(tf.mul(hN, upH))) as tf.Scalar;
+      });
     const { grads } = torchGrads(gru, loss);
-    for (const name of ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']) expectClose(grads[name]!, fx[`grad.${name}`]!.data as Float32Array, GRAD_TOL, `grad ${name}`);
+    for (const name of ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'])
+      expectClose(grads[name]!, fx[`grad.${name}`]!.data as Float32Array, GRAD_TOL, `grad ${name}`);
     const gx = tf.grad(() => loss())(x);
     expectClose(values(gx), fx['grad.x']!.data as Float32Array, GRAD_TOL, 'grad x');
     tf.dispose([x, upOut, upH, gx]);
@@ -60,7 +62,10 @@ describe('GRU', () => {
       const one = gru.forward(xs);
       expectClose(values(one.hN), hN.subarray(b * 7, (b + 1) * 7), F32_TOL, `h_n of sequence ${b}`);
       expectClose(values(one.output), out.subarray(b * T * 7, b * T * 7 + len * 7), F32_TOL, `outputs of sequence ${b}`);
-      assert.ok(out.subarray(b * T * 7 + len * 7, (b + 1) * T * 7).every((v) => v === 0), `padded outputs of sequence ${b} are zero`);
+      assert.ok(
+        out.subarray(b * T * 7 + len * 7, (b + 1) * T * 7).every((v) => v === 0),
+        `padded outputs of sequence ${b} are zero`,
+      );
       // Garbage in the padded steps must not leak into the result.
       const noisy = tf.concat([xs, tf.fill([1, T - len, I], 1e3)], 1) as tf.Tensor3D;
       const n = gru.forward(noisy, { lengths: [len] });
@@ -87,7 +92,10 @@ describe('GRU', () => {
   });
 
   it('packBatch sorts by length, labels follow, unpackRows restores the order', () => {
-    const x = tf.tensor3d(Float32Array.from({ length: 4 * 3 }, (_, i) => i), [4, 3, 1]);
+    const x = tf.tensor3d(
+      Float32Array.from({ length: 4 * 3 }, (_, i) => i),
+      [4, 3, 1],
+    );
     const p = packBatch(x, [1, 3, 2, 3]);
     assert.deepEqual(Array.from(p.sortedIndices), [1, 3, 2, 0]);
     assert.deepEqual(Array.from(p.lengths), [3, 3, 2, 1]);

@@ -91,10 +91,15 @@ export class GRU extends Module {
   }
 
   /** Runs packed sequences (sorted order). `record` receives each step's gates for the live rows. */
-  private run(packed: PackedBatch, h0: tf.Tensor2D | undefined, record?: (t: number, g: { r: tf.Tensor2D; z: tf.Tensor2D; n: tf.Tensor2D; h: tf.Tensor2D }) => void): GruOutput {
+  private run(
+    packed: PackedBatch,
+    h0: tf.Tensor2D | undefined,
+    record?: (t: number, g: { r: tf.Tensor2D; z: tf.Tensor2D; n: tf.Tensor2D; h: tf.Tensor2D }) => void,
+  ): GruOutput {
     const H = this.hiddenSize;
     const [b, steps, i] = packed.data.shape;
-    if (i !== this.inputSize) throw new ShapeError(`GRU: input must have ${this.inputSize} features at axis 2, but got shape ${JSON.stringify(packed.data.shape)}`);
+    if (i !== this.inputSize)
+      throw new ShapeError(`GRU: input must have ${this.inputSize} features at axis 2, but got shape ${JSON.stringify(packed.data.shape)}`);
     return tf.tidy(() => {
       // Input projections of all steps at once: (B, T, 3H).
       const gi = tf.reshape(tf.add(tf.matMul(tf.reshape(packed.data, [b * steps, i]), this.weightIh as tf.Tensor2D), this.biasIh), [b, steps, 3 * H]);
@@ -141,7 +146,17 @@ export class GRU extends Module {
         const output = unpackRows(r.output, packed);
         // Pad to the caller's T when every sequence is shorter.
         const padT = x.shape[1] - output.shape[1];
-        return { output: padT > 0 ? tf.pad(output, [[0, 0], [0, padT], [0, 0]]) : output, hN: unpackRows(r.hN, packed) };
+        return {
+          output:
+            padT > 0
+              ? tf.pad(output, [
+                  [0, 0],
+                  [0, padT],
+                  [0, 0],
+                ])
+              : output,
+          hN: unpackRows(r.hN, packed),
+        };
       });
     } finally {
       packed.data.dispose();
@@ -162,10 +177,20 @@ export class GRU extends Module {
     const packed = this.packInput(x, opts.lengths);
     const [b, steps] = [x.shape[0], x.shape[1]];
     const H = this.hiddenSize;
-    const gates = { reset: new Float32Array(b * steps * H), update: new Float32Array(b * steps * H), candidate: new Float32Array(b * steps * H), hidden: new Float32Array(b * steps * H) };
+    const gates = {
+      reset: new Float32Array(b * steps * H),
+      update: new Float32Array(b * steps * H),
+      candidate: new Float32Array(b * steps * H),
+      hidden: new Float32Array(b * steps * H),
+    };
     try {
       const out = this.run(packed, opts.h0, (t, g) => {
-        const parts: [Float32Array, tf.Tensor2D][] = [[gates.reset, g.r], [gates.update, g.z], [gates.candidate, g.n], [gates.hidden, g.h]];
+        const parts: [Float32Array, tf.Tensor2D][] = [
+          [gates.reset, g.r],
+          [gates.update, g.z],
+          [gates.candidate, g.n],
+          [gates.hidden, g.h],
+        ];
         for (const [dst, src] of parts) {
           const v = src.dataSync() as Float32Array;
           for (let s = 0; s < src.shape[0]; s++) {

@@ -52,7 +52,10 @@ describe('layers: the speaker net against PyTorch', () => {
 
   it('forward, loss and gradients match torch', () => {
     const net = new SpeakerNet().loadStateDict(fx, { strict: false });
-    assert.deepEqual(net.namedParameters().map(([n]) => n), ['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias', 'fc.weight']);
+    assert.deepEqual(
+      net.namedParameters().map(([n]) => n),
+      ['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias', 'fc.weight'],
+    );
     const x = tf.tensor3d(fx['x']!.data as Float32Array, fx['x']!.shape as [number, number, number]);
     const vars = net.trainableVariables();
     const names = net.namedParameters().map(([n]) => n);
@@ -114,8 +117,14 @@ describe('layers: the speaker net against PyTorch', () => {
     // torch: F.normalize(x, dim=1, eps=1e-12) with x = [[0,0,0],[3,4,0]], loss = sum(y * w),
     // w = [[1,2,3],[1,2,3]] gives x.grad = [[1e12, 2e12, 3e12], [-0.064, 0.048, 0.6]]
     // (the clamped norm passes no gradient; sqrt's 0/0 made it NaN before)
-    const x = tf.tensor2d([[0, 0, 0], [3, 4, 0]]);
-    const w = tf.tensor2d([[1, 2, 3], [1, 2, 3]]);
+    const x = tf.tensor2d([
+      [0, 0, 0],
+      [3, 4, 0],
+    ]);
+    const w = tf.tensor2d([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
     const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(l2Normalize(v, { axis: 1 }), w)))(x);
     const got = values(g);
     expectClose(got.subarray(0, 3), Float32Array.of(1e12, 2e12, 3e12), { atol: 0, rtol: 1e-6 });
@@ -129,7 +138,10 @@ describe('layers: the speaker net against PyTorch', () => {
     assert.deepEqual(sd['conv1.weight']!.shape, [32, 128, 3]);
     assert.deepEqual(sd['fc.weight']!.shape, [16, 32]);
     expectClose(sd['conv1.weight']!.data, fx['conv1.weight']!.data as Float32Array, { atol: 0 });
-    assert.throws(() => new SpeakerNet().loadStateDict({ ...sd, 'fc.weight': { data: new Float32Array(32), shape: [32] } }), /'fc.weight' has shape \(32\) but the module expects \(16, 32\)/);
+    assert.throws(
+      () => new SpeakerNet().loadStateDict({ ...sd, 'fc.weight': { data: new Float32Array(32), shape: [32] } }),
+      /'fc.weight' has shape \(32\) but the module expects \(16, 32\)/,
+    );
     assert.throws(() => new SpeakerNet().loadStateDict({ ...sd, extra: sd['fc.weight']! }), /unexpected extra/);
     const { 'conv2.bias': _drop, ...partial } = sd;
     assert.throws(() => new SpeakerNet().loadStateDict(partial), /missing conv2.bias/);

@@ -39,7 +39,10 @@ export class Linear extends Module {
     this.outFeatures = outFeatures;
     const rng = new Rng(opts.seed ?? 0);
     const bound = 1 / Math.sqrt(inFeatures);
-    this.weight = this.addParameter('weight', [outFeatures, inFeatures], uniformInit(inFeatures * outFeatures, bound, rng), { perm: [1, 0], trainable: opts.trainable });
+    this.weight = this.addParameter('weight', [outFeatures, inFeatures], uniformInit(inFeatures * outFeatures, bound, rng), {
+      perm: [1, 0],
+      trainable: opts.trainable,
+    });
     this.bias = opts.bias === false ? null : this.addParameter('bias', [outFeatures], uniformInit(outFeatures, bound, rng), { trainable: opts.trainable });
   }
 
@@ -47,7 +50,7 @@ export class Linear extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     if (x.rank < 1 || x.shape[x.rank - 1] !== this.inFeatures) expectRank('Linear', x, Math.max(x.rank, 1), x.rank - 1, this.inFeatures, 'features');
     return tf.tidy(() => {
-      const flat = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, this.inFeatures]) as tf.Tensor2D;
+      const flat = x.rank === 2 ? (x as tf.Tensor2D) : (tf.reshape(x, [-1, this.inFeatures]) as tf.Tensor2D);
       let y: tf.Tensor = tf.matMul(flat, this.weight as tf.Tensor2D);
       if (this.bias) y = tf.add(y, this.bias);
       return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.outFeatures]);

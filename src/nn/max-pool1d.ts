@@ -15,7 +15,11 @@ function checkWindow(op: string, kernelSize: number, stride: number): void {
 
 /** (1, L', 1) int32: the input position where each window starts. */
 function windowStarts(lo: number, kernelSize: number): tf.Tensor3D {
-  return tf.tensor3d(Int32Array.from({ length: lo }, (_, i) => i * kernelSize), [1, lo, 1], 'int32');
+  return tf.tensor3d(
+    Int32Array.from({ length: lo }, (_, i) => i * kernelSize),
+    [1, lo, 1],
+    'int32',
+  );
 }
 
 /**
@@ -94,7 +98,8 @@ export function maxPool1dWithIndices(x: tf.Tensor3D, kernelSize: number): { valu
 export function maxUnpool1d(values: tf.Tensor3D, indices: tf.Tensor3D, kernelSize: number, opts: { outputLength?: number } = {}): tf.Tensor3D {
   checkWindow('maxUnpool1d', kernelSize, kernelSize);
   expectRank('maxUnpool1d', values, 3);
-  if (values.shape.some((d, i) => d !== indices.shape[i])) throw new ShapeError(`maxUnpool1d: values ${JSON.stringify(values.shape)} and indices ${JSON.stringify(indices.shape)} must have the same shape`);
+  if (values.shape.some((d, i) => d !== indices.shape[i]))
+    throw new ShapeError(`maxUnpool1d: values ${JSON.stringify(values.shape)} and indices ${JSON.stringify(indices.shape)} must have the same shape`);
   const [n, lo, c] = values.shape;
   const outLen = opts.outputLength ?? lo * kernelSize;
   if (outLen < lo * kernelSize) throw new ShapeError(`maxUnpool1d: outputLength ${outLen} is shorter than ${lo * kernelSize}`);
@@ -104,6 +109,12 @@ export function maxUnpool1d(values: tf.Tensor3D, indices: tf.Tensor3D, kernelSiz
     const within = tf.sub(tf.cast(indices, 'int32'), offsets) as tf.Tensor3D;
     const sel = tf.transpose(tf.oneHot(within, kernelSize), [0, 1, 3, 2]); // (N, L', K, C)
     const spread = tf.reshape(tf.mul(sel, tf.expandDims(values, 2)), [n, lo * kernelSize, c]) as tf.Tensor3D;
-    return outLen === lo * kernelSize ? spread : tf.pad(spread, [[0, 0], [0, outLen - lo * kernelSize], [0, 0]]);
+    return outLen === lo * kernelSize
+      ? spread
+      : tf.pad(spread, [
+          [0, 0],
+          [0, outLen - lo * kernelSize],
+          [0, 0],
+        ]);
   });
 }

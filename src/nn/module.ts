@@ -70,7 +70,9 @@ export abstract class Module {
 
   /** The trainable variables (for an optimizer or `tf.variableGrads`). */
   trainableVariables(): tf.Variable[] {
-    return this.namedParameters().map(([, p]) => p.variable).filter((v) => v.trainable);
+    return this.namedParameters()
+      .map(([, p]) => p.variable)
+      .filter((v) => v.trainable);
   }
 
   /** The weights in PyTorch names and layouts. */
@@ -97,7 +99,9 @@ export abstract class Module {
       const extra = Object.keys(sd).filter((k) => k.startsWith(prefix) && !known.has(k));
       const missing = params.map(([n]) => n).filter((n) => !(n in sd));
       if (extra.length || missing.length) {
-        throw new UsageError(`loadStateDict: ${missing.length ? `missing ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `unexpected ${extra.join(', ')}` : ''}`);
+        throw new UsageError(
+          `loadStateDict: ${missing.length ? `missing ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `unexpected ${extra.join(', ')}` : ''}`,
+        );
       }
     }
     for (const [name, p] of params) {

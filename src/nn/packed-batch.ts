@@ -41,7 +41,8 @@ export function packBatch(padded: tf.Tensor3D, lengths: ArrayLike<number>): Pack
   if (lengths.length !== b) throw new ShapeError(`packBatch: ${lengths.length} lengths for a batch of ${b}`);
   for (let i = 0; i < b; i++) {
     const l = lengths[i]!;
-    if (!Number.isInteger(l) || l < 1 || l > t) throw new ShapeError(`packBatch: lengths[${i}] = ${l} must be an integer in [1, ${t}] (PyTorch rejects empty sequences too)`);
+    if (!Number.isInteger(l) || l < 1 || l > t)
+      throw new ShapeError(`packBatch: lengths[${i}] = ${l} must be an integer in [1, ${t}] (PyTorch rejects empty sequences too)`);
   }
   const order = Array.from({ length: b }, (_, i) => i).sort((p, q) => lengths[q]! - lengths[p]! || p - q);
   const sortedIndices = Int32Array.from(order);
@@ -71,6 +72,7 @@ export function permuteRows<T>(rows: ArrayLike<T>, sortedIndices: Int32Array): T
 
 /** Puts the rows (axis 0) of a tensor computed in packed order back in the original order. */
 export function unpackRows<T extends tf.Tensor>(sorted: T, packed: PackedBatch): T {
-  if (sorted.shape[0] !== packed.unsortedIndices.length) throw new ShapeError(`unpackRows: ${sorted.shape[0]} rows for a batch of ${packed.unsortedIndices.length}`);
+  if (sorted.shape[0] !== packed.unsortedIndices.length)
+    throw new ShapeError(`unpackRows: ${sorted.shape[0]} rows for a batch of ${packed.unsortedIndices.length}`);
   return tf.tidy(() => tf.gather(sorted, tf.tensor1d(packed.unsortedIndices, 'int32')) as T);
 }

@@ -52,7 +52,16 @@ describe('safetensors', () => {
     dv.setUint16(6, 0x4040, true); // 3.0 in bf16
     dv.setBigInt64(8, -5n, true);
     dv.setBigInt64(16, 123456n, true);
-    const { tensors } = decodeSafetensors(withHeader({ h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] }, b: { dtype: 'BF16', shape: [2], data_offsets: [4, 8] }, i: { dtype: 'I64', shape: [2], data_offsets: [8, 24] } }, data));
+    const { tensors } = decodeSafetensors(
+      withHeader(
+        {
+          h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] },
+          b: { dtype: 'BF16', shape: [2], data_offsets: [4, 8] },
+          i: { dtype: 'I64', shape: [2], data_offsets: [8, 24] },
+        },
+        data,
+      ),
+    );
     assert.deepEqual(Array.from(tensors['h']!.data), [1, -2]);
     assert.deepEqual(Array.from(tensors['b']!.data), [1.5, 3]);
     assert.deepEqual(Array.from(tensors['i']!.data), [-5, 123456]);
@@ -63,7 +72,10 @@ describe('safetensors', () => {
     const huge = new Uint8Array(16);
     new DataView(huge.buffer).setBigUint64(0, 1n << 40n, true);
     assert.throws(() => decodeSafetensors(huge, 'x.st'), /header length .* exceeds/);
-    assert.throws(() => decodeSafetensors(withHeader({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, new Uint8Array(4)), 'x.st'), /'a' data_offsets \[0,8\] fall outside/);
+    assert.throws(
+      () => decodeSafetensors(withHeader({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, new Uint8Array(4)), 'x.st'),
+      /'a' data_offsets \[0,8\] fall outside/,
+    );
     assert.throws(() => decodeSafetensors(withHeader({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8))), /needs 12 bytes/);
     assert.throws(() => decodeSafetensors(withHeader({ a: { dtype: 'C64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8))), /unsupported dtype C64/);
     assert.throws(() => decodeSafetensors(withHeader([1, 2])), /must be a JSON object/);

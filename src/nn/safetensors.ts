@@ -34,14 +34,21 @@ function decodeTensor(name: string, dtype: string, shape: number[], bytes: Uint8
   const buf = new Uint8Array(bytes).buffer;
   const dv = new DataView(buf);
   switch (dtype) {
-    case 'F32': return new Float32Array(buf, 0, count);
-    case 'F64': return new Float64Array(buf, 0, count);
-    case 'I32': return new Int32Array(buf, 0, count);
-    case 'I16': return new Int16Array(buf, 0, count);
-    case 'I8': return new Int8Array(buf, 0, count);
+    case 'F32':
+      return new Float32Array(buf, 0, count);
+    case 'F64':
+      return new Float64Array(buf, 0, count);
+    case 'I32':
+      return new Int32Array(buf, 0, count);
+    case 'I16':
+      return new Int16Array(buf, 0, count);
+    case 'I8':
+      return new Int8Array(buf, 0, count);
     case 'U8':
-    case 'BOOL': return new Uint8Array(buf, 0, count);
-    case 'F16': return Float32Array.from({ length: count }, (_, i) => halfToFloat(dv.getUint16(2 * i, true)));
+    case 'BOOL':
+      return new Uint8Array(buf, 0, count);
+    case 'F16':
+      return Float32Array.from({ length: count }, (_, i) => halfToFloat(dv.getUint16(2 * i, true)));
     case 'BF16': {
       const out = new Float32Array(count);
       const u = new Uint32Array(out.buffer);
@@ -52,7 +59,8 @@ function decodeTensor(name: string, dtype: string, shape: number[], bytes: Uint8
       const out = new Int32Array(count);
       for (let i = 0; i < count; i++) {
         const v = dv.getBigInt64(8 * i, true);
-        if (v < -2147483648n || v > 2147483647n) throw new FormatError(`${source}: tensor '${name}' (I64) value ${v} at index ${i} (byte ${at + 8 * i}) does not fit in int32`);
+        if (v < -2147483648n || v > 2147483647n)
+          throw new FormatError(`${source}: tensor '${name}' (I64) value ${v} at index ${i} (byte ${at + 8 * i}) does not fit in int32`);
         out[i] = Number(v);
       }
       return out;
@@ -67,7 +75,8 @@ export function decodeSafetensors(buf: Uint8Array, source = '<buffer>'): { tenso
   if (buf.length < 8) throw new FormatError(`${source}: not a safetensors file (${buf.length} bytes, needs at least 8)`);
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const hlen = dv.getBigUint64(0, true);
-  if (hlen > BigInt(Math.min(MAX_HEADER_BYTES, buf.length - 8))) throw new FormatError(`${source}: header length ${hlen} at byte 0 exceeds the file (${buf.length} bytes) or the ${MAX_HEADER_BYTES}-byte limit`);
+  if (hlen > BigInt(Math.min(MAX_HEADER_BYTES, buf.length - 8)))
+    throw new FormatError(`${source}: header length ${hlen} at byte 0 exceeds the file (${buf.length} bytes) or the ${MAX_HEADER_BYTES}-byte limit`);
   const headerEnd = 8 + Number(hlen);
   let header: unknown;
   try {
@@ -85,23 +94,44 @@ export function decodeSafetensors(buf: Uint8Array, source = '<buffer>'): { tenso
       continue;
     }
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof e !== 'object' || e === null || typeof e.dtype !== 'string' || !Array.isArray(e.shape) || !Array.isArray(e.data_offsets) || e.data_offsets.length !== 2) {
+    if (
+      typeof e !== 'object' ||
+      e === null ||
+      typeof e.dtype !== 'string' ||
+      !Array.isArray(e.shape) ||
+      !Array.isArray(e.data_offsets) ||
+      e.data_offsets.length !== 2
+    ) {
       throw new FormatError(`${source}: header entry '${name}' must have dtype, shape and data_offsets [begin, end]`);
     }
     const shape = e.shape as unknown[];
-    if (!shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) throw new FormatError(`${source}: tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+    if (!shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0))
+      throw new FormatError(`${source}: tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
     const [begin, end] = e.data_offsets as unknown[];
-    if (!Number.isSafeInteger(begin) || !Number.isSafeInteger(end) || (begin as number) < 0 || (end as number) < (begin as number) || (end as number) > dataLen) {
-      throw new FormatError(`${source}: tensor '${name}' data_offsets ${JSON.stringify(e.data_offsets)} fall outside the ${dataLen}-byte data section (starting at byte ${headerEnd})`);
+    if (
+      !Number.isSafeInteger(begin) ||
+      !Number.isSafeInteger(end) ||
+      (begin as number) < 0 ||
+      (end as number) < (begin as number) ||
+      (end as number) > dataLen
+    ) {
+      throw new FormatError(
+        `${source}: tensor '${name}' data_offsets ${JSON.stringify(e.data_offsets)} fall outside the ${dataLen}-byte data section (starting at byte ${headerEnd})`,
+      );
     }
     const size = ELEMENT_BYTES[e.dtype];
     if (size === undefined) throw new FormatError(`${source}: tensor '${name}' has unsupported dtype ${e.dtype}`);
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
     if (count * size !== (end as number) - (begin as number)) {
-      throw new FormatError(`${source}: tensor '${name}' of shape (${shape.join(', ')}) and dtype ${e.dtype} needs ${count * size} bytes but data_offsets give ${(end as number) - (begin as number)}`);
+      throw new FormatError(
+        `${source}: tensor '${name}' of shape (${shape.join(', ')}) and dtype ${e.dtype} needs ${count * size} bytes but data_offsets give ${(end as number) - (begin as number)}`,
+      );
     }
     const at = headerEnd + (begin as number);
-    tensors[name] = { data: decodeTensor(name, e.dtype, shape as number[], buf.subarray(at, headerEnd + (end as number)), source, at), shape: shape as number[] };
+    tensors[name] = {
+      data: decodeTensor(name, e.dtype, shape as number[], buf.subarray(at, headerEnd + (end as number)), source, at),
+      shape: shape as number[],
+    };
   }
   return { tensors, metadata };
 }
@@ -125,7 +155,8 @@ export function encodeSafetensors(tensors: StateDict, metadata?: Record<string, 
   for (const name of names) {
     const t = tensors[name]!;
     const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count !== t.data.length) throw new ShapeError(`saveSafetensors: tensor '${name}' shape (${t.shape.join(', ')}) holds ${count} values but data has ${t.data.length}`);
+    if (count !== t.data.length)
+      throw new ShapeError(`saveSafetensors: tensor '${name}' shape (${t.shape.join(', ')}) holds ${count} values but data has ${t.data.length}`);
     header[name] = { dtype: dtypeOf(name, t.data), shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
     offset += t.data.byteLength;
   }

@@ -24,7 +24,7 @@ describe('similarity', () => {
     const a1 = tf.tensor1d(an.subarray(0, d));
     const a3 = tf.tensor2d(an, [3, d]);
     const ref = new Float64Array(n * 3);
-    for (let i = 0; i < n; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < d; k++) ref[i * 3 + j] += ex[i * d + k]! * an[j * d + k]!;
+    for (let i = 0; i < n; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < d; k++) ref[i * 3 + j]! += ex[i * d + k]! * an[j * d + k]!;
     const one = Float64Array.from({ length: n }, (_, i) => ref[i * 3]!);
     expectClose(values(similarity(e, a1)), one, DOT_TOL, 'matmul, one anchor');
     expectClose(values(similarityMulSum(e, a1)), one, DOT_TOL, 'mul-sum, one anchor');

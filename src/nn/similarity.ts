@@ -28,7 +28,11 @@ function check(op: string, examples: tf.Tensor2D, anchors: tf.Tensor): void {
  */
 export function similarity(examples: tf.Tensor2D, anchor: tf.Tensor1D | tf.Tensor2D): tf.Tensor {
   check('similarity', examples, anchor);
-  return tf.tidy(() => (anchor.rank === 1 ? tf.reshape(tf.matMul(examples, tf.reshape(anchor, [-1, 1])), [examples.shape[0]]) : tf.matMul(examples, anchor as tf.Tensor2D, false, true)));
+  return tf.tidy(() =>
+    anchor.rank === 1
+      ? tf.reshape(tf.matMul(examples, tf.reshape(anchor, [-1, 1])), [examples.shape[0]])
+      : tf.matMul(examples, anchor as tf.Tensor2D, false, true),
+  );
 }
 
 /** The same scores as `similarity` by elementwise multiply and sum (the slower route). */

@@ -41,7 +41,10 @@ export function values(t: tf.Tensor): Float32Array {
 /** Loss value and gradients of every trainable parameter of `m`, in PyTorch names and layouts. */
 export function torchGrads(m: import('./module.js').Module, loss: () => tf.Scalar): { loss: number; grads: Record<string, Float32Array> } {
   const params = m.namedParameters().filter(([, p]) => p.variable.trainable);
-  const { value, grads } = tf.variableGrads(loss, params.map(([, p]) => p.variable));
+  const { value, grads } = tf.variableGrads(
+    loss,
+    params.map(([, p]) => p.variable),
+  );
   const out: Record<string, Float32Array> = {};
   for (const [name, p] of params) {
     const g = grads[p.variable.name]!;

@@ -10,7 +10,8 @@ import { createServer } from './create-server.js';
 import { ModelRegistry } from './model-registry.js';
 
 const KEY = 'k3y-0123456789abcdef';
-const registry = () => new ModelRegistry().add('vectors', 'wiki', new FakeVectors()).add('linear', 'spam', new FakeLinear()).add('speaker', 'alice', new FakeSpeaker());
+const registry = () =>
+  new ModelRegistry().add('vectors', 'wiki', new FakeVectors()).add('linear', 'spam', new FakeLinear()).add('speaker', 'alice', new FakeSpeaker());
 
 /** Every route the server has, with a body that would be valid, so only the key decides. */
 async function everyRoute(): Promise<{ method: string; url: string; payload?: string | Buffer; headers?: Record<string, string> }[]> {
@@ -21,9 +22,17 @@ async function everyRoute(): Promise<{ method: string; url: string; payload?: st
   for (const [path, ops] of Object.entries(spec.paths)) {
     for (const method of Object.keys(ops)) {
       if (path === '/health') continue; // the one open route, checked on its own
-      const url = path.replace('{name}', path.includes('speaker') ? 'alice' : path.includes('linear') ? 'spam' : 'wiki') + (path.endsWith('/word') ? '?w=cat' : '');
-      if (url.includes('speaker')) routes.push({ method: method.toUpperCase(), url, payload: Buffer.from('RIFF0000'), headers: { 'content-type': 'audio/wav' } });
-      else routes.push({ method: method.toUpperCase(), url, payload: method === 'post' ? '{"texts":["a"],"words":["a"],"queries":[["a","b","c"]]}' : undefined, headers: method === 'post' ? { 'content-type': 'application/json' } : {} });
+      const url =
+        path.replace('{name}', path.includes('speaker') ? 'alice' : path.includes('linear') ? 'spam' : 'wiki') + (path.endsWith('/word') ? '?w=cat' : '');
+      if (url.includes('speaker'))
+        routes.push({ method: method.toUpperCase(), url, payload: Buffer.from('RIFF0000'), headers: { 'content-type': 'audio/wav' } });
+      else
+        routes.push({
+          method: method.toUpperCase(),
+          url,
+          payload: method === 'post' ? '{"texts":["a"],"words":["a"],"queries":[["a","b","c"]]}' : undefined,
+          headers: method === 'post' ? { 'content-type': 'application/json' } : {},
+        });
     }
   }
   // hidden from the API description, still routes
@@ -39,7 +48,12 @@ describe('serve: API key', () => {
     try {
       for (const r of routes) {
         for (const auth of [undefined, 'Bearer wrong-key-0123456789', `Basic ${KEY}`, `Bearer ${KEY}x`, `Bearer ${KEY.slice(0, -1)}`, KEY]) {
-          const res = await app.inject({ method: r.method as 'GET', url: r.url, payload: r.payload, headers: { ...r.headers, ...(auth ? { authorization: auth } : {}) } });
+          const res = await app.inject({
+            method: r.method as 'GET',
+            url: r.url,
+            payload: r.payload,
+            headers: { ...r.headers, ...(auth ? { authorization: auth } : {}) },
+          });
           assert.equal(res.statusCode, 401, `${r.method} ${r.url} with ${auth ?? 'no header'}`);
           assert.equal(res.headers['www-authenticate'], 'Bearer realm="leanml"');
           assert.equal(res.json().error.code, 'unauthorized');
@@ -71,7 +85,11 @@ describe('serve: CORS', () => {
       const res = await app.inject({ method: 'GET', url: '/models', headers: { origin: 'https://evil.example' } });
       assert.equal(res.statusCode, 200);
       assert.equal(res.headers['access-control-allow-origin'], undefined);
-      const pre = await app.inject({ method: 'OPTIONS', url: '/v1/linear/spam/predict', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+      const pre = await app.inject({
+        method: 'OPTIONS',
+        url: '/v1/linear/spam/predict',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+      });
       assert.equal(pre.headers['access-control-allow-origin'], undefined);
     } finally {
       await app.close();
@@ -81,7 +99,11 @@ describe('serve: CORS', () => {
   it('with --cors-origin only that origin is allowed, and its preflight passes the key check', async () => {
     const app = await createServer(registry(), { logLevel: 'silent', apiKey: KEY, corsOrigins: ['https://app.example'] });
     try {
-      const pre = await app.inject({ method: 'OPTIONS', url: '/v1/linear/spam/predict', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+      const pre = await app.inject({
+        method: 'OPTIONS',
+        url: '/v1/linear/spam/predict',
+        headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
       assert.equal(pre.statusCode, 204);
       assert.equal(pre.headers['access-control-allow-origin'], 'https://app.example');
       const res = await app.inject({ method: 'GET', url: '/models', headers: { origin: 'https://app.example', authorization: `Bearer ${KEY}` } });
@@ -112,7 +134,8 @@ describe('serve: abandoned upload', () => {
       assert.equal(uploads(), before + 1, 'the upload is being written to a temporary file');
       sock.destroy();
       const t1 = Date.now();
-      while ((uploads() > before || (await app.inject('/health')).json().heavyInFlight > 0) && Date.now() - t1 < 10_000) await new Promise((r) => setTimeout(r, 20));
+      while ((uploads() > before || (await app.inject('/health')).json().heavyInFlight > 0) && Date.now() - t1 < 10_000)
+        await new Promise((r) => setTimeout(r, 20));
       assert.equal(uploads(), before, 'temporary upload removed');
       assert.equal((await app.inject('/health')).json().heavyInFlight, 0, 'heavy slot released');
       assert.equal(speaker.calls, 0, 'the model never ran');

@@ -22,7 +22,8 @@ const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').dig
 
 /** Checks a key's shape; the message never contains the key. */
 export function checkApiKey(key: string): string {
-  if (key.length < MIN_API_KEY_LENGTH) throw new UsageError(`serve: the API key must be at least ${MIN_API_KEY_LENGTH} characters (got ${key.length}); make one with: openssl rand -hex 32`);
+  if (key.length < MIN_API_KEY_LENGTH)
+    throw new UsageError(`serve: the API key must be at least ${MIN_API_KEY_LENGTH} characters (got ${key.length}); make one with: openssl rand -hex 32`);
   if (/\s/.test(key)) throw new UsageError('serve: the API key must not contain spaces or line breaks');
   return key;
 }
@@ -39,7 +40,11 @@ export function requireApiKey(app: FastifyInstance, key: string, opts: { allowPr
     if (m && timingSafeEqual(digest(m[1]!), want)) return;
     const message = m ? 'the API key is not valid' : 'this server needs an API key: send the header Authorization: Bearer KEY';
     // the body (maybe a large upload) is not read: close after answering
-    return reply.code(401).header('www-authenticate', 'Bearer realm="leanml"').header('connection', 'close').send({ error: { code: 'unauthorized', message } });
+    return reply
+      .code(401)
+      .header('www-authenticate', 'Bearer realm="leanml"')
+      .header('connection', 'close')
+      .send({ error: { code: 'unauthorized', message } });
   });
 }
 

@@ -110,7 +110,11 @@ export async function createServer(registry: ModelRegistry, opts: ServerOptions 
   app.addSchema(ERROR_SCHEMA);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'leanml serve', version: VERSION, description: 'One HTTP service for leanml models. Errors are `{"error": {"code", "message"}}` with a 4xx/5xx status.' },
+      info: {
+        title: 'leanml serve',
+        version: VERSION,
+        description: 'One HTTP service for leanml models. Errors are `{"error": {"code", "message"}}` with a 4xx/5xx status.',
+      },
       tags: [{ name: 'service' }, { name: 'vectors' }, { name: 'linear' }, { name: 'speaker' }],
     },
     // keep schema names ("Error") instead of def-0 in components

@@ -18,7 +18,11 @@ import { ModelRegistry } from './model-registry.js';
 const M = 'test/fixtures/fasttext/models';
 
 /** A raw GET (fetch would hide some headers and refuse `..` in paths). */
-function get(base: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function get(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const u = new URL(base);
     const req = request({ host: u.hostname, port: u.port, path, headers }, (res) => {
@@ -102,38 +106,53 @@ describe('serve --files and range reads', () => {
     const words = ['license', 'software', 'xyzzyq', 'поиск', 'freedomz'];
     for (const w of words) assert.deepEqual(await remote.wordVector(w), local.wordVector(w), w);
     const got = await remote.nearestNeighborsBatch(words, 10);
-    assert.deepEqual(got.map((r) => r.map((n) => [n.word, n.score])), local.nearestNeighborsBatch(words, 10).map((r) => r.map((n) => [n.word, n.score])));
+    assert.deepEqual(
+      got.map((r) => r.map((n) => [n.word, n.score])),
+      local.nearestNeighborsBatch(words, 10).map((r) => r.map((n) => [n.word, n.score])),
+    );
     assert.deepEqual(await remote.nearestNeighbors('license', 5), local.nearestNeighbors('license', 5));
     const { bytesFetched, size, requests } = remote.stats;
     assert.ok(bytesFetched < size / 2, `fetched ${bytesFetched} of ${size} bytes in ${requests} requests`);
     // exact search through the index reads every row and still agrees
     local.nprobe = 0;
     remote.nprobe = 0;
-    assert.deepEqual((await remote.nearestNeighbors('license', 10)).map((n) => n.word), local.nearestNeighbors('license', 10).map((n) => n.word));
+    assert.deepEqual(
+      (await remote.nearestNeighbors('license', 10)).map((n) => n.word),
+      local.nearestNeighbors('license', 10).map((n) => n.word),
+    );
     local.close();
     remote.close();
     // a store without an index: vectors by ranges, search over the whole word matrix
     const f16 = openStore(join(files, 'sg.f16'));
     const r16 = await openRemoteStore(`${base}/files/sg.f16`);
     assert.deepEqual(await r16.wordVector('xyzzyq'), f16.wordVector('xyzzyq'));
-    assert.deepEqual((await r16.nearestNeighbors('software', 10)).map((n) => n.word), f16.nearestNeighbors('software', 10).map((n) => n.word));
+    assert.deepEqual(
+      (await r16.nearestNeighbors('software', 10)).map((n) => n.word),
+      f16.nearestNeighbors('software', 10).map((n) => n.word),
+    );
     f16.close();
   });
 
   it('merges close ranges into one request and caches small reads', async () => {
     const src = await HttpRangeSource.open(`${base}/files/sg.ivf.int8`, { headBytes: 8192 });
     assert.equal(src.stats.requests, 1);
-    const [a, b] = await src.readRanges([{ offset: 100_000, length: 10 }, { offset: 100_020, length: 30_000 }]);
+    const [a, b] = await src.readRanges([
+      { offset: 100_000, length: 10 },
+      { offset: 100_020, length: 30_000 },
+    ]);
     assert.equal(src.stats.requests, 2, 'one request for both');
     const file = readFileSync(join(files, 'sg.ivf.int8'));
     assert.deepEqual(Buffer.from(a!), file.subarray(100_000, 100_010));
     assert.deepEqual(Buffer.from(b!), file.subarray(100_020, 130_020));
-    await src.readRanges([{ offset: 100_001, length: 5 }, { offset: 10, length: 20 }]);
+    await src.readRanges([
+      { offset: 100_001, length: 5 },
+      { offset: 10, length: 20 },
+    ]);
     assert.equal(src.stats.requests, 2, 'both pages were cached');
     await assert.rejects(src.readRanges([{ offset: file.length - 2, length: 4 }]), /truncated: data needs bytes \d+\.\.\d+ but the file has \d+ bytes/);
   });
 
-  it('bad input fetched by range fails with the local reader\'s message', async () => {
+  it("bad input fetched by range fails with the local reader's message", async () => {
     const cases: [string, (p: string) => unknown, (u: string) => Promise<unknown>][] = [
       ['truncated.store', (p) => openStore(p), (u) => openRemoteStore(u)],
       ['hello.txt', (p) => openStore(p), (u) => openRemoteStore(u)],
@@ -141,7 +160,8 @@ describe('serve --files and range reads', () => {
       ['hello.txt', (p) => openFastText(p), async (u) => openModelBytes(await (await fetch(u)).arrayBuffer(), u)],
     ];
     for (const [name, local, remote] of cases) {
-      const p = join(files, name), u = `${base}/files/${name}`;
+      const p = join(files, name),
+        u = `${base}/files/${name}`;
       const want = (await messageOf(() => local(p))).replace(p, u);
       assert.equal(await messageOf(() => remote(u)), want, name);
       assert.match(want, /truncated|not a leanml vector store|not a fastText model/);

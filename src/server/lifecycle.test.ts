@@ -35,7 +35,11 @@ describe('serve: heavy-request bound', () => {
       assert.deepEqual(refused.json().error.code, 'busy');
       assert.match(refused.json().error.message, /2 heavy requests already running/);
       // other heavy routes share the bound; light ones do not
-      assert.equal((await app.inject({ method: 'POST', url: '/v1/linear/spam/predict', headers: { 'content-type': 'application/json' }, payload: '{"texts":["x"]}' })).statusCode, 503);
+      assert.equal(
+        (await app.inject({ method: 'POST', url: '/v1/linear/spam/predict', headers: { 'content-type': 'application/json' }, payload: '{"texts":["x"]}' }))
+          .statusCode,
+        503,
+      );
       const health = await app.inject('/health');
       assert.equal(health.statusCode, 200);
       assert.equal(health.json().heavyInFlight, 2);
@@ -51,7 +55,10 @@ describe('serve: heavy-request bound', () => {
 
   it('HeavyLimiter releases its slot when work throws', async () => {
     const lim = new HeavyLimiter(1);
-    await assert.rejects(lim.run(() => Promise.reject(new Error('boom'))), /boom/);
+    await assert.rejects(
+      lim.run(() => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
     assert.equal(lim.active, 0);
     assert.equal(await lim.run(() => 7), 7);
     assert.throws(() => new HeavyLimiter(0), RangeError);
@@ -91,7 +98,13 @@ describe('serve: graceful shutdown', () => {
     const reg = new ModelRegistry().add('speaker', 'alice', speaker);
     const app = await createServer(reg, { logLevel: 'silent' });
     let port = 0;
-    const done = serveUntilSignal(app, reg, { port: 0, host: '127.0.0.1', signals: ['SIGUSR2'], log: () => {}, onListening: (u) => (port = Number(u.split(':').pop())) });
+    const done = serveUntilSignal(app, reg, {
+      port: 0,
+      host: '127.0.0.1',
+      signals: ['SIGUSR2'],
+      log: () => {},
+      onListening: (u) => (port = Number(u.split(':').pop())),
+    });
     await until(() => port !== 0);
     const read = (sock: ReturnType<typeof connect>) => {
       let text = '';
@@ -130,7 +143,11 @@ describe('serve: over a real socket', () => {
     const app = await createServer(new ModelRegistry().add('vectors', 'm', new FakeVectors()), { logLevel: 'silent' });
     try {
       const url = await app.listen({ port: 0, host: '127.0.0.1' });
-      const r = await fetch(`${url}/v1/vectors/m/nn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ words: ['x'.repeat(4 << 20)] }) });
+      const r = await fetch(`${url}/v1/vectors/m/nn`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ words: ['x'.repeat(4 << 20)] }),
+      });
       assert.equal(r.status, 413);
       assert.deepEqual(await r.json(), { error: { code: 'limit', message: 'request body is too large (this route accepts at most 1048576 bytes)' } });
       assert.equal((await fetch(`${url}/health`)).status, 200);
@@ -156,7 +173,12 @@ describe('serve: audio uploads', () => {
           c.enqueue(chunk);
         },
       });
-      const r = await fetch(`${url}/v1/speaker/alice/detect`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body, duplex: 'half' } as RequestInit);
+      const r = await fetch(`${url}/v1/speaker/alice/detect`, {
+        method: 'POST',
+        headers: { 'content-type': 'audio/wav' },
+        body,
+        duplex: 'half',
+      } as RequestInit);
       assert.equal(r.status, 413);
       assert.match(((await r.json()) as { error: { message: string } }).error.message, /at most 65536 bytes/);
       assert.equal(speaker.calls, 0, 'the detector never saw the partial upload');
@@ -172,10 +194,14 @@ describe('serve: audio uploads', () => {
 describe('serve: pieces', () => {
   it('ModelRegistry refuses unsafe and duplicate names and lists what is loaded on a miss', () => {
     const reg = new ModelRegistry().add('vectors', 'a-1', new FakeVectors());
-    for (const bad of ['', '../x', 'a/b', '.hidden', '__proto__', 'x'.repeat(65), 'sp ace', 'é']) assert.throws(() => reg.add('vectors', bad, new FakeVectors()), UsageError, bad);
+    for (const bad of ['', '../x', 'a/b', '.hidden', '__proto__', 'x'.repeat(65), 'sp ace', 'é'])
+      assert.throws(() => reg.add('vectors', bad, new FakeVectors()), UsageError, bad);
     assert.throws(() => reg.add('vectors', 'a-1', new FakeVectors()), /two vectors models are named 'a-1'/);
     reg.add('linear', 'a-1', new FakeLinear()); // same name, other kind: fine
-    assert.throws(() => reg.get('vectors', 'b'), (e: unknown) => e instanceof NotFoundError && /loaded vectors models: a-1/.test(e.message));
+    assert.throws(
+      () => reg.get('vectors', 'b'),
+      (e: unknown) => e instanceof NotFoundError && /loaded vectors models: a-1/.test(e.message),
+    );
     assert.throws(() => reg.get('speaker', 'a-1'), /no speaker models are loaded/);
     assert.throws(() => reg.get('vectors', 'toString'), NotFoundError);
   });

@@ -23,7 +23,8 @@ export class ModelRegistry {
 
   /** Adds a model; throws `UsageError` for a bad or duplicate name. */
   add<K extends ModelKind>(kind: K, name: string, model: ModelKinds[K]): this {
-    if (!NAME_RE.test(name)) throw new UsageError(`model name '${name}' is not allowed: use letters, digits, '_' and '-' (at most 64, starting with a letter or digit)`);
+    if (!NAME_RE.test(name))
+      throw new UsageError(`model name '${name}' is not allowed: use letters, digits, '_' and '-' (at most 64, starting with a letter or digit)`);
     const key = `${kind}/${name}`;
     if (this.entries.has(key)) throw new UsageError(`two ${kind} models are named '${name}'`);
     this.entries.set(key, { kind, name, model });

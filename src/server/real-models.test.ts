@@ -35,7 +35,12 @@ function queryBlocks(file: string, prompt: string): [string, string][][] {
   return text
     .split(prompt)
     .slice(1)
-    .map((b) => b.split('\n').filter((l) => l.length > 0).map((l) => [l.slice(0, l.lastIndexOf(' ')), l.slice(l.lastIndexOf(' ') + 1)] as [string, string]))
+    .map((b) =>
+      b
+        .split('\n')
+        .filter((l) => l.length > 0)
+        .map((l) => [l.slice(0, l.lastIndexOf(' ')), l.slice(l.lastIndexOf(' ') + 1)] as [string, string]),
+    )
     .filter((b) => b.length > 0);
 }
 
@@ -88,7 +93,13 @@ describe('serve: real models', () => {
     const m = (await app.inject('/models')).json().models;
     assert.deepEqual(
       m.map((x: { name: string; kind: string; supervised?: boolean }) => [x.name, x.kind, x.supervised]),
-      [['sk', 'vectors', false], ['store', 'vectors', false], ['sup', 'vectors', true], ['ftz', 'vectors', true], ['spam', 'linear', undefined]],
+      [
+        ['sk', 'vectors', false],
+        ['store', 'vectors', false],
+        ['sup', 'vectors', true],
+        ['ftz', 'vectors', true],
+        ['spam', 'linear', undefined],
+      ],
     );
     assert.deepEqual(m[4].labels.slice().sort(), ['ham', 'spam']);
   });
@@ -130,7 +141,10 @@ describe('serve: real models', () => {
     golden.forEach((g, i) => g.forEach((s, j) => assert.ok(agrees(res.vectors[i][j], s, 5), `sentence ${i}[${j}]`)));
   });
 
-  for (const [name, file] of [['sup', 'sup-softmax-bin'], ['ftz', 'q-norm-ftz']] as const) {
+  for (const [name, file] of [
+    ['sup', 'sup-softmax-bin'],
+    ['ftz', 'q-norm-ftz'],
+  ] as const) {
     it(`${name}: predict equals fastText predict-prob k=3`, async () => {
       const golden = lines(`out/${file}.predict3.txt`).map((l) => {
         const p = l.split(' ');
@@ -141,14 +155,23 @@ describe('serve: real models', () => {
       // no newline, which fastText scores without </s>, so it is not comparable and left out.
       golden.pop();
       assert.ok(golden.length >= 10);
-      golden.forEach((g, i) => assertScored(res.predictions[i].map((p: { label: string; prob: number }) => ({ word: p.label, score: p.prob })), g, `predict ${i}`));
+      golden.forEach((g, i) =>
+        assertScored(
+          res.predictions[i].map((p: { label: string; prob: number }) => ({ word: p.label, score: p.prob })),
+          g,
+          `predict ${i}`,
+        ),
+      );
     });
   }
 
   it('spam: linear predict equals the model called directly', async () => {
     const model = await loadLinearModel(join(tmp, 'spam.lnr'));
     const res = await post('/v1/linear/spam/predict', { texts });
-    assert.deepEqual(res.predictions, texts.map((t) => model.predictText(t)));
+    assert.deepEqual(
+      res.predictions,
+      texts.map((t) => model.predictText(t)),
+    );
     assert.equal(res.predictions[0].label, 'spam');
     assert.equal(res.predictions[1].label, 'ham');
   });

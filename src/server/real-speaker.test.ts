@@ -11,7 +11,16 @@ import type { FastifyInstance } from 'fastify';
 import { writeWav } from '../audio/index.js';
 import { Rng } from '../core/rng.js';
 import { initBackend } from '../nn/index.js';
-import { detectSpeaker, EmbeddingMemory, EmbeddingNet, loadSpeakerModel, MODEL_FORMAT, MODEL_FORMAT_VERSION, presetConfig, SpeakerModel } from '../speaker/index.js';
+import {
+  detectSpeaker,
+  EmbeddingMemory,
+  EmbeddingNet,
+  loadSpeakerModel,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  presetConfig,
+  SpeakerModel,
+} from '../speaker/index.js';
 import { VERSION } from '../version.js';
 import { createServer } from './create-server.js';
 import { loadModels } from './load-models.js';
@@ -46,7 +55,17 @@ describe('serve: real speaker model', () => {
         config,
         norm: { mean: -40, std: 20 },
         threshold: 0.2,
-        training: { targetSeconds: 0, targetFrames: 0, otherSpeakers: 0, negativeFrames: 0, seconds: 0, finalLoss: 0, miningFrom: 0, heldOut: { targetFrames: 0, nonTargetFrames: 0, eer: 0, eerThreshold: 0, gaussianEer: 0, gaussianEerThreshold: 0 }, warnings: [] },
+        training: {
+          targetSeconds: 0,
+          targetFrames: 0,
+          otherSpeakers: 0,
+          negativeFrames: 0,
+          seconds: 0,
+          finalLoss: 0,
+          miningFrom: 0,
+          heldOut: { targetFrames: 0, nonTargetFrames: 0, eer: 0, eerThreshold: 0, gaussianEer: 0, gaussianEerThreshold: 0 },
+          warnings: [],
+        },
       },
       new EmbeddingNet({ channels: config.audio.nMels, filters: config.net.filters, dim }, 5),
       unitRows(20),
@@ -80,7 +99,12 @@ describe('serve: real speaker model', () => {
     try {
       for (const threshold of [undefined, -1]) {
         const expected = await detectSpeaker(direct, wav, { threshold });
-        const r = await app.inject({ method: 'POST', url: `/v1/speaker/anna/detect${threshold === undefined ? '' : `?threshold=${threshold}`}`, headers: { 'content-type': 'audio/wav' }, payload: readFileSync(wav) });
+        const r = await app.inject({
+          method: 'POST',
+          url: `/v1/speaker/anna/detect${threshold === undefined ? '' : `?threshold=${threshold}`}`,
+          headers: { 'content-type': 'audio/wav' },
+          payload: readFileSync(wav),
+        });
         assert.equal(r.statusCode, 200, r.body);
         const body = r.json();
         assert.deepEqual(body, JSON.parse(JSON.stringify({ duration: expected.duration, threshold: expected.threshold, segments: expected.segments })));
@@ -94,7 +118,12 @@ describe('serve: real speaker model', () => {
   });
 
   it('a body that is not audio is a 400 naming the problem', async () => {
-    const r = await app.inject({ method: 'POST', url: '/v1/speaker/anna/detect', headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.from('this is not audio at all, just text') });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/speaker/anna/detect',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.from('this is not audio at all, just text'),
+    });
     assert.ok(r.statusCode === 400, r.body);
     assert.equal(r.json().error.code, 'format');
     const empty = await app.inject({ method: 'POST', url: '/v1/speaker/anna/detect', headers: { 'content-type': 'audio/wav' }, payload: Buffer.alloc(0) });

@@ -28,9 +28,12 @@ const vector = { type: 'array', items: { type: 'number' } } as const;
 export function buildSchemas(limits: ServeLimits) {
   const word = { type: 'string', minLength: 1, maxLength: limits.maxWordLength } as const;
   const text = { type: 'string', maxLength: limits.maxTextLength } as const;
-  const batch = <T extends object>(items: T, what: string) => ({ type: 'array', items, minItems: 1, maxItems: limits.maxBatch, description: `1 to ${limits.maxBatch} ${what}` }) as const;
-  const k = (def: number) => ({ type: 'integer', minimum: 1, maximum: limits.maxK, default: def, description: `how many results per query (1 to ${limits.maxK})` }) as const;
-  const body = <P extends Record<string, object>>(properties: P, required: (keyof P & string)[]) => ({ type: 'object', properties, required, additionalProperties: false }) as const;
+  const batch = <T extends object>(items: T, what: string) =>
+    ({ type: 'array', items, minItems: 1, maxItems: limits.maxBatch, description: `1 to ${limits.maxBatch} ${what}` }) as const;
+  const k = (def: number) =>
+    ({ type: 'integer', minimum: 1, maximum: limits.maxK, default: def, description: `how many results per query (1 to ${limits.maxK})` }) as const;
+  const body = <P extends Record<string, object>>(properties: P, required: (keyof P & string)[]) =>
+    ({ type: 'object', properties, required, additionalProperties: false }) as const;
 
   return {
     word: {
@@ -44,7 +47,12 @@ export function buildSchemas(limits: ServeLimits) {
       response: {
         200: {
           type: 'object',
-          properties: { vectors: { type: 'array', items: { type: 'object', properties: { word: { type: 'string' }, inVocabulary: { type: 'boolean' }, vector }, required: ['word', 'vector'] } } },
+          properties: {
+            vectors: {
+              type: 'array',
+              items: { type: 'object', properties: { word: { type: 'string' }, inVocabulary: { type: 'boolean' }, vector }, required: ['word', 'vector'] },
+            },
+          },
           required: ['vectors'],
         },
       },
@@ -58,23 +66,63 @@ export function buildSchemas(limits: ServeLimits) {
       response: {
         200: {
           type: 'object',
-          properties: { results: { type: 'array', items: { type: 'object', properties: { word: { type: 'string' }, neighbors: { type: 'array', items: scoredWord } }, required: ['word', 'neighbors'] } } },
+          properties: {
+            results: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { word: { type: 'string' }, neighbors: { type: 'array', items: scoredWord } },
+                required: ['word', 'neighbors'],
+              },
+            },
+          },
           required: ['results'],
         },
       },
     },
     analogies: {
-      body: body({ queries: batch({ type: 'array', items: word, minItems: 3, maxItems: 3, description: '[a, b, c]: the query is a - b + c, as `fasttext analogies` (king man woman)' }, 'queries'), k: k(10) }, ['queries']),
+      body: body(
+        {
+          queries: batch(
+            {
+              type: 'array',
+              items: word,
+              minItems: 3,
+              maxItems: 3,
+              description: '[a, b, c]: the query is a - b + c, as `fasttext analogies` (king man woman)',
+            },
+            'queries',
+          ),
+          k: k(10),
+        },
+        ['queries'],
+      ),
       response: {
         200: {
           type: 'object',
-          properties: { results: { type: 'array', items: { type: 'object', properties: { query: { type: 'array', items: { type: 'string' } }, neighbors: { type: 'array', items: scoredWord } }, required: ['query', 'neighbors'] } } },
+          properties: {
+            results: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { query: { type: 'array', items: { type: 'string' } }, neighbors: { type: 'array', items: scoredWord } },
+                required: ['query', 'neighbors'],
+              },
+            },
+          },
           required: ['results'],
         },
       },
     },
     vectorsPredict: {
-      body: body({ texts: batch(text, 'texts'), k: k(1), threshold: { type: 'number', minimum: 0, maximum: 1, default: 0, description: 'drop labels with probability below this' } }, ['texts']),
+      body: body(
+        {
+          texts: batch(text, 'texts'),
+          k: k(1),
+          threshold: { type: 'number', minimum: 0, maximum: 1, default: 0, description: 'drop labels with probability below this' },
+        },
+        ['texts'],
+      ),
       response: {
         200: {
           type: 'object',
@@ -82,7 +130,10 @@ export function buildSchemas(limits: ServeLimits) {
             predictions: {
               type: 'array',
               description: 'one list per text, best label first',
-              items: { type: 'array', items: { type: 'object', properties: { label: { type: 'string' }, prob: { type: 'number' } }, required: ['label', 'prob'] } },
+              items: {
+                type: 'array',
+                items: { type: 'object', properties: { label: { type: 'string' }, prob: { type: 'number' } }, required: ['label', 'prob'] },
+              },
             },
           },
           required: ['predictions'],
@@ -94,20 +145,42 @@ export function buildSchemas(limits: ServeLimits) {
       response: {
         200: {
           type: 'object',
-          properties: { predictions: { type: 'array', items: { type: 'object', properties: { label: { type: 'string' }, score: { type: 'number' } }, required: ['label', 'score'] } } },
+          properties: {
+            predictions: {
+              type: 'array',
+              items: { type: 'object', properties: { label: { type: 'string' }, score: { type: 'number' } }, required: ['label', 'score'] },
+            },
+          },
           required: ['predictions'],
         },
       },
     },
     speakerDetect: {
-      querystring: { type: 'object', properties: { threshold: { type: 'string', pattern: '^-?(0|1)(\\.\\d{1,6})?$', description: 'detection threshold (cosine, -1 to 1); the model default when absent' } }, additionalProperties: false },
+      querystring: {
+        type: 'object',
+        properties: {
+          threshold: {
+            type: 'string',
+            pattern: '^-?(0|1)(\\.\\d{1,6})?$',
+            description: 'detection threshold (cosine, -1 to 1); the model default when absent',
+          },
+        },
+        additionalProperties: false,
+      },
       response: {
         200: {
           type: 'object',
           properties: {
             duration: { type: 'number', description: 'recording length, seconds' },
             threshold: { type: 'number', description: 'the threshold the segments were cut at' },
-            segments: { type: 'array', items: { type: 'object', properties: { start: { type: 'number' }, end: { type: 'number' }, score: { type: 'number' } }, required: ['start', 'end', 'score'] } },
+            segments: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { start: { type: 'number' }, end: { type: 'number' }, score: { type: 'number' } },
+                required: ['start', 'end', 'score'],
+              },
+            },
           },
           required: ['segments'],
         },

@@ -12,7 +12,11 @@ import type { Readable } from 'node:stream';
 import { FormatError, LimitError } from '../core/errors.js';
 
 /** Writes `body` to a new temporary file of at most `limit` bytes; empty bodies are refused. */
-export async function uploadToFile(body: Readable, limit: number, opts: { signal?: AbortSignal } = {}): Promise<{ path: string; bytes: number; dispose: () => Promise<void> }> {
+export async function uploadToFile(
+  body: Readable,
+  limit: number,
+  opts: { signal?: AbortSignal } = {},
+): Promise<{ path: string; bytes: number; dispose: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'leanml-upload-'));
   const dispose = () => rm(dir, { recursive: true, force: true });
   const path = join(dir, 'audio');

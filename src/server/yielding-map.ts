@@ -8,7 +8,11 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BusyError } from '../core/errors.js';
 
 /** Maps `items` through `fn` in order, yielding after every `sliceMs` of work; stops when `signal` aborts. */
-export async function yieldingMap<T, R>(items: readonly T[], fn: (item: T, index: number) => R | Promise<R>, opts: { sliceMs?: number; signal?: AbortSignal } = {}): Promise<R[]> {
+export async function yieldingMap<T, R>(
+  items: readonly T[],
+  fn: (item: T, index: number) => R | Promise<R>,
+  opts: { sliceMs?: number; signal?: AbortSignal } = {},
+): Promise<R[]> {
   const sliceMs = opts.sliceMs ?? 10;
   const out: R[] = new Array(items.length);
   let t0 = performance.now();

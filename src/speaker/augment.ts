@@ -30,11 +30,17 @@ function filteredNoise(n: number, rng: Rng, sr: number, f0: number, q: number, h
   const cos = Math.cos(w0);
   const a0 = 1 + alpha;
   const [b0, b1, b2] = highpass ? [(1 + cos) / 2, -(1 + cos), (1 + cos) / 2] : [alpha, 0, -alpha];
-  let x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+  let x1 = 0,
+    x2 = 0,
+    y1 = 0,
+    y2 = 0;
   for (let i = 0; i < n; i++) {
     const x0 = rng.normal();
     const y0 = (b0 * x0 + b1 * x1 + b2 * x2 + 2 * cos * y1 - (1 - alpha) * y2) / a0;
-    x2 = x1; x1 = x0; y2 = y1; y1 = y0;
+    x2 = x1;
+    x1 = x0;
+    y2 = y1;
+    y1 = y0;
     out[i] = y0;
   }
   return out;
@@ -75,11 +81,24 @@ export function noiseBank(audio: AudioSettings, seed: number, opts: { clips?: nu
   for (let k = 0; k < clips; k++) {
     let x: Float32Array;
     switch (opts.tonal ? 3 + (k % 3) : k % 6) {
-      case 0: x = colouredNoise(n, rng, rng.uniform(0, 0.99)); break;
-      case 1: x = filteredNoise(n, rng, sr, rng.uniform(150, 9000), rng.uniform(0.5, 3), false); break;
-      case 2: x = filteredNoise(n, rng, sr, rng.uniform(1500, 9000), 0.7, true); break;
-      case 3: case 4: x = tones(n, rng, sr); break;
-      default: { x = tones(n, rng, sr); const y = colouredNoise(n, rng, 0.9); for (let i = 0; i < n; i++) x[i]! += 0.3 * y[i]!; }
+      case 0:
+        x = colouredNoise(n, rng, rng.uniform(0, 0.99));
+        break;
+      case 1:
+        x = filteredNoise(n, rng, sr, rng.uniform(150, 9000), rng.uniform(0.5, 3), false);
+        break;
+      case 2:
+        x = filteredNoise(n, rng, sr, rng.uniform(1500, 9000), 0.7, true);
+        break;
+      case 3:
+      case 4:
+        x = tones(n, rng, sr);
+        break;
+      default: {
+        x = tones(n, rng, sr);
+        const y = colouredNoise(n, rng, 0.9);
+        for (let i = 0; i < n; i++) x[i]! += 0.3 * y[i]!;
+      }
     }
     const mel = melSpectrogram(x, { sampleRate: sr, nFft: audio.nFft, hopLength: audio.hopLength, nMels: audio.nMels, fMin: audio.fMin, fMax: audio.fMax });
     const f = cutFrames(mel.data, mel.nMels, mel.nFrames, audio.frameColumns, frameStarts(mel.nFrames, audio.frameColumns, 11));
@@ -89,7 +108,10 @@ export function noiseBank(audio: AudioSettings, seed: number, opts: { clips?: nu
   const total = parts.reduce((s, p) => s + p.count, 0);
   const data = new Float32Array(total * audio.frameColumns * audio.nMels);
   let o = 0;
-  for (const p of parts) { data.set(p.data, o); o += p.data.length; }
+  for (const p of parts) {
+    data.set(p.data, o);
+    o += p.data.length;
+  }
   return { data, starts: new Int32Array(total), count: total, length: audio.frameColumns, channels: audio.nMels };
 }
 
@@ -119,9 +141,12 @@ export type BackgroundKind = 'tonal' | 'band' | 'hiss';
  * band inside the speech range, or hiss above it.
  */
 export function backgroundSignal(kind: BackgroundKind, n: number, sr: number, rng: Rng): Float32Array {
-  const x = kind === 'tonal' ? tones(n, rng, sr)
-    : kind === 'band' ? filteredNoise(n, rng, sr, rng.uniform(300, 3500), rng.uniform(0.7, 3), false)
-    : filteredNoise(n, rng, sr, rng.uniform(4000, 8000), 0.7, true);
+  const x =
+    kind === 'tonal'
+      ? tones(n, rng, sr)
+      : kind === 'band'
+        ? filteredNoise(n, rng, sr, rng.uniform(300, 3500), rng.uniform(0.7, 3), false)
+        : filteredNoise(n, rng, sr, rng.uniform(4000, 8000), 0.7, true);
   normalizePower(x);
   return x;
 }

@@ -16,7 +16,15 @@ export type RunTrunk = (columns: Float32Array, n: number) => { data: Float32Arra
  * on an even column share one trunk pass, odd ones a second pass shifted by one column (so
  * max-pool pairs line up). `fc`: the linear layer's weight, (F, D).
  */
-export function embedBlockFrames(runTrunk: RunTrunk, block: Float32Array, T: number, L: number, starts: Int32Array, shape: EmbeddingNetShape, fc: Float32Array): Float32Array {
+export function embedBlockFrames(
+  runTrunk: RunTrunk,
+  block: Float32Array,
+  T: number,
+  L: number,
+  starts: Int32Array,
+  shape: EmbeddingNetShape,
+  fc: Float32Array,
+): Float32Array {
   const C = shape.channels;
   const F = shape.filters;
   const D = shape.dim;

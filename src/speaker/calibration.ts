@@ -85,8 +85,10 @@ export async function calibrationScores(model: SpeakerModel, files: CalibrationF
   let o = 0;
   let g = 0;
   for (const p of parts) {
-    if (p.kind === 'speech') { clean.set(p.samples, o); g = Math.sqrt(speechPower * 10 ** (-rng.uniform(10, 22) / 10)); }
-    else if (p.kind === 'pause') {
+    if (p.kind === 'speech') {
+      clean.set(p.samples, o);
+      g = Math.sqrt(speechPower * 10 ** (-rng.uniform(10, 22) / 10));
+    } else if (p.kind === 'pause') {
       // room tone 40 dB below the speech
       const a = Math.sqrt(speechPower * 1e-4);
       for (let i = 0; i < p.samples.length; i++) clean[o + i] = a * rng.normal();

@@ -98,7 +98,12 @@ export type PresetName = 'original' | 'default';
 export type ThresholdMode = 'eer' | 'eer-normal' | 'low-fa' | 'max-f1' | 'fixed';
 
 /** The published method's front end (the audio module's defaults, full band, 44-column frames); every preset starts from it. */
-export const DEFAULT_SPEAKER_AUDIO: Readonly<AudioSettings> = Object.freeze({ ...DEFAULT_AUDIO, fMin: 0, fMax: DEFAULT_AUDIO.sampleRate / 2, frameColumns: 44 });
+export const DEFAULT_SPEAKER_AUDIO: Readonly<AudioSettings> = Object.freeze({
+  ...DEFAULT_AUDIO,
+  fMin: 0,
+  fMax: DEFAULT_AUDIO.sampleRate / 2,
+  frameColumns: 44,
+});
 const AUDIO = DEFAULT_SPEAKER_AUDIO;
 
 /** Defaults of `speaker train` (library and CLI), printed by `--help`. */
@@ -116,8 +121,35 @@ export function presetConfig(name: PresetName): SpeakerConfig {
       preset: 'original',
       audio: { ...AUDIO },
       net: { filters: 32, dim: 16 },
-      train: { hopColumns: 11, steps: 600, batch: 64, lr: 1e-3, margin: 0.3, mining: 'switch', augment: false, impostors: false, envelopeImpostors: 0, heldOut: 0.2, heldOutSpeakers: 0, bedMix: 0, averageLast: 0, ensemble: 1, seed: 0 },
-      detect: { hopColumns: 11, topK: 5, cohort: false, thresholdMode: 'fixed', fixedThreshold: 0.7, smoothColumns: 1, islandSeconds: 0, gate: null, maxGap: 0, minDuration: 0 },
+      train: {
+        hopColumns: 11,
+        steps: 600,
+        batch: 64,
+        lr: 1e-3,
+        margin: 0.3,
+        mining: 'switch',
+        augment: false,
+        impostors: false,
+        envelopeImpostors: 0,
+        heldOut: 0.2,
+        heldOutSpeakers: 0,
+        bedMix: 0,
+        averageLast: 0,
+        ensemble: 1,
+        seed: 0,
+      },
+      detect: {
+        hopColumns: 11,
+        topK: 5,
+        cohort: false,
+        thresholdMode: 'fixed',
+        fixedThreshold: 0.7,
+        smoothColumns: 1,
+        islandSeconds: 0,
+        gate: null,
+        maxGap: 0,
+        minDuration: 0,
+      },
     };
   }
   if (name === 'default') {
@@ -137,14 +169,42 @@ export function presetConfig(name: PresetName): SpeakerConfig {
       // impostors with the target's envelope scaled 8-25% (harmonics kept) fixed it (0.982-0.989)
       // with bed / channel F1 >= 0.955 / 0.937 over dev, dev2, eval, eval3 (2 seeds each);
       // 0.5 hurt the bed (0.915), a 0-8 kHz band the channel (0.799)
-      train: { hopColumns: 6, steps: 300, batch: 64, lr: 1e-3, margin: 0.3, mining: 'batch-all', augment: true, impostors: true, envelopeImpostors: 0.25, heldOut: 0.2, heldOutSpeakers: 0, bedMix: 0.3, averageLast: 0, ensemble: 3, seed: 0 },
+      train: {
+        hopColumns: 6,
+        steps: 300,
+        batch: 64,
+        lr: 1e-3,
+        margin: 0.3,
+        mining: 'batch-all',
+        augment: true,
+        impostors: true,
+        envelopeImpostors: 0.25,
+        heldOut: 0.2,
+        heldOutSpeakers: 0,
+        bedMix: 0.3,
+        averageLast: 0,
+        ensemble: 3,
+        seed: 0,
+      },
       // 'fixed' 0.7: with an ensemble the score scale is steady across trainings, and on 10
       // ensemble trainings (dev, dev2, eval) 0.7 gave the best worst case (bed F1 0.960); every
       // held-out point (equal-error of normal fits or empirical, best held-out F1, 1% false
       // alarms) came out worse (0.912-0.948), because ~3 held-out target files make a noisy
       // estimate. Training still scores the held-out broadcast and stores every candidate and
       // the held-out error rates; `thresholdMode` (`speaker train --threshold-mode`) picks one.
-      detect: { hopColumns: 4, topK: 5, cohort: false, thresholdMode: 'fixed', fixedThreshold: 0.7, calibration: { ...DEFAULT_FILE_CALIBRATION }, smoothColumns: 1, islandSeconds: 20, gate: {}, maxGap: 0.5, minDuration: 0.3 },
+      detect: {
+        hopColumns: 4,
+        topK: 5,
+        cohort: false,
+        thresholdMode: 'fixed',
+        fixedThreshold: 0.7,
+        calibration: { ...DEFAULT_FILE_CALIBRATION },
+        smoothColumns: 1,
+        islandSeconds: 20,
+        gate: {},
+        maxGap: 0.5,
+        minDuration: 0.3,
+      },
     };
   }
   throw new UsageError(`speaker: unknown preset '${name as string}' (presets: original, default)`);

@@ -79,7 +79,10 @@ export async function detectSpeaker(model: SpeakerModel, path: string, opts: Det
   const baseThreshold = opts.threshold ?? model.meta.threshold;
   if (!Number.isFinite(baseThreshold)) throw new UsageError(`speaker detect: threshold must be a number, got ${baseThreshold}`);
   const warnings: string[] = [];
-  const warn = (s: string): void => { warnings.push(s); opts.log?.(`warning: ${s}`); };
+  const warn = (s: string): void => {
+    warnings.push(s);
+    opts.log?.(`warning: ${s}`);
+  };
 
   const gate = new SpeechGate(melCenters(audio), colSec, detect.gate ?? {});
   const gateCols = new Grow(new Uint8Array(4096));
@@ -99,17 +102,28 @@ export async function detectSpeaker(model: SpeakerModel, path: string, opts: Det
     const local = starts.map((s) => s - pendStart);
     const s = model.scoreBlock(pend, pendT, L, local); // every ensemble member reads the same mel columns
     for (let i = 0; i < starts.length; i++) {
-      for (let c = starts[i]!; c < starts[i]! + L; c++) { sum.buf[c]! += s[i]!; cnt.buf[c]!++; }
+      for (let c = starts[i]!; c < starts[i]! + L; c++) {
+        sum.buf[c]! += s[i]!;
+        cnt.buf[c]!++;
+      }
     }
   };
 
-  for await (const chunk of streamPowerMel(path, audio, { chunkFrames: opts.chunkColumns ?? 2048, onInfo: (i) => { info = i; }, worker: opts.worker ?? true })) {
+  for await (const chunk of streamPowerMel(path, audio, {
+    chunkFrames: opts.chunkColumns ?? 2048,
+    onInfo: (i) => {
+      info = i;
+    },
+    worker: opts.worker ?? true,
+  })) {
     const T = chunk.nFrames;
     const g = gate.push(chunk.data, T);
     gateCols.ensure(gateCols.length + T);
     gateCols.buf.set(g, gateCols.length);
     gateCols.length += T;
-    sum.ensure(gateCols.length); cnt.ensure(gateCols.length); level.ensure(gateCols.length);
+    sum.ensure(gateCols.length);
+    cnt.ensure(gateCols.length);
+    level.ensure(gateCols.length);
     sum.length = cnt.length = gateCols.length;
     for (let c = 0; c < C; c++) for (let t = 0; t < T; t++) level.buf[level.length + t]! += chunk.data[c * T + t]! / C;
     level.length = gateCols.length;

@@ -25,7 +25,9 @@ describe('EmbeddingNet', () => {
   });
 
   it('embedBlock (one pass over the block) equals embedding each cut frame, for even and odd starts', () => {
-    const C = 16, T = 97, L = 44;
+    const C = 16,
+      T = 97,
+      L = 44;
     const net = new EmbeddingNet({ channels: C, filters: 6, dim: 4 }, 3);
     const rng = new Rng(2);
     const spec = Float32Array.from({ length: C * T }, () => rng.normal() * 10 - 40); // (C, T)

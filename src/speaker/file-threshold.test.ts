@@ -45,8 +45,13 @@ describe('fileThreshold', () => {
 
   it('ignores closed-gate and NaN columns, and clamps to the allowed range', () => {
     const { scores, gate } = curve(new Rng(5), 2000, 0.5, 2000, 0.97, 0.02);
-    for (let i = 0; i < 500; i++) { scores[i] = Number.NaN; }
-    for (let i = 500; i < 1000; i++) { scores[i] = 0.99; gate[i] = 0; }
+    for (let i = 0; i < 500; i++) {
+      scores[i] = Number.NaN;
+    }
+    for (let i = 500; i < 1000; i++) {
+      scores[i] = 0.99;
+      gate[i] = 0;
+    }
     const t = fileThreshold(scores, gate, 0.7);
     assert.equal(t.calibrated, true, t.reason);
     assert.ok(t.threshold <= DEFAULT_FILE_CALIBRATION.highest, String(t.threshold));

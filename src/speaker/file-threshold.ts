@@ -78,30 +78,41 @@ export function fitTwoNormals(x: Float64Array): Mixture | null {
   if (x.length < 20) return null;
   const sorted = Float64Array.from(x).sort();
   const q = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-  let m1 = q(0.2), m2 = q(0.85);
-  let s1 = Math.max(MIN_STD, (q(0.4) - q(0.05)) / 2), s2 = Math.max(MIN_STD, (q(0.97) - q(0.7)) / 2);
-  let w1 = 0.6, w2 = 0.4;
+  let m1 = q(0.2),
+    m2 = q(0.85);
+  let s1 = Math.max(MIN_STD, (q(0.4) - q(0.05)) / 2),
+    s2 = Math.max(MIN_STD, (q(0.97) - q(0.7)) / 2);
+  let w1 = 0.6,
+    w2 = 0.4;
   if (!(m2 > m1)) return null;
   for (let it = 0; it < EM_ITERATIONS; it++) {
-    let r1 = 0, r2 = 0, a1 = 0, a2 = 0, b1 = 0, b2 = 0;
+    let r1 = 0,
+      r2 = 0,
+      a1 = 0,
+      a2 = 0,
+      b1 = 0,
+      b2 = 0;
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
       const p1 = w1 * normalPdf(v, m1, s1);
       const p2 = w2 * normalPdf(v, m2, s2);
       const g = p1 + p2 > 0 ? p2 / (p1 + p2) : v > (m1 + m2) / 2 ? 1 : 0;
-      r1 += 1 - g; r2 += g;
-      a1 += (1 - g) * v; a2 += g * v;
-      b1 += (1 - g) * v * v; b2 += g * v * v;
+      r1 += 1 - g;
+      r2 += g;
+      a1 += (1 - g) * v;
+      a2 += g * v;
+      b1 += (1 - g) * v * v;
+      b2 += g * v * v;
     }
     if (r1 < 1 || r2 < 1) return null;
-    m1 = a1 / r1; m2 = a2 / r2;
+    m1 = a1 / r1;
+    m2 = a2 / r2;
     s1 = Math.max(MIN_STD, Math.sqrt(Math.max(0, b1 / r1 - m1 * m1)));
     s2 = Math.max(MIN_STD, Math.sqrt(Math.max(0, b2 / r2 - m2 * m2)));
-    w1 = r1 / x.length; w2 = r2 / x.length;
+    w1 = r1 / x.length;
+    w2 = r2 / x.length;
   }
-  return m1 <= m2
-    ? { weight: [w1, w2], mean: [m1, m2], std: [s1, s2] }
-    : { weight: [w2, w1], mean: [m2, m1], std: [s2, s1] };
+  return m1 <= m2 ? { weight: [w1, w2], mean: [m1, m2], std: [s1, s2] } : { weight: [w2, w1], mean: [m2, m1], std: [s2, s1] };
 }
 
 /** The point between the means where the weighted densities of the two components cross. */
@@ -113,7 +124,8 @@ export function crossingPoint(m: Mixture): number {
   if (d(hi) <= 0) return hi;
   for (let i = 0; i < 50; i++) {
     const mid = (lo + hi) / 2;
-    if (d(mid) > 0) hi = mid; else lo = mid;
+    if (d(mid) > 0) hi = mid;
+    else lo = mid;
   }
   return (lo + hi) / 2;
 }
@@ -122,7 +134,12 @@ export function crossingPoint(m: Mixture): number {
  * The threshold for one file from its column `scores` and speech `gate` (detection's
  * curves), starting from the model's `threshold`.
  */
-export function fileThreshold(scores: Float32Array, gate: Uint8Array, threshold: number, opts: FileCalibrationOptions = DEFAULT_FILE_CALIBRATION): FileThreshold {
+export function fileThreshold(
+  scores: Float32Array,
+  gate: Uint8Array,
+  threshold: number,
+  opts: FileCalibrationOptions = DEFAULT_FILE_CALIBRATION,
+): FileThreshold {
   const keep = (reason: string, mixture: Mixture | null = null): FileThreshold => ({ threshold, calibrated: false, mixture, reason });
   const mix = fitTwoNormals(speechScores(scores, gate));
   if (!mix) return keep('too few speech columns for a fit');

@@ -3,7 +3,14 @@ import { describe, it } from 'node:test';
 import { FormatError } from '../core/errors.js';
 import { formatDetection, parseRttm, toAudacity, toCsv, toJson, toRttm } from './formats.js';
 
-const d = { duration: 600.0004, threshold: 0.71234, segments: [{ start: 1.2344, end: 3.5, score: 0.81119 }, { start: 10, end: 12.25, score: 0.9 }] };
+const d = {
+  duration: 600.0004,
+  threshold: 0.71234,
+  segments: [
+    { start: 1.2344, end: 3.5, score: 0.81119 },
+    { start: 10, end: 12.25, score: 0.9 },
+  ],
+};
 
 describe('detection formats', () => {
   it('JSON has duration, threshold and segments rounded to 1 ms', () => {
@@ -27,7 +34,10 @@ describe('detection formats', () => {
     assert.equal(formatDetection({ ...d, segments: [] }, 'audacity'), '');
   });
   it('bad RTTM names the line', () => {
-    assert.throws(() => parseRttm('SPEAKER a 1 0.0 1.0 <NA> <NA> x <NA> <NA>\nSPEAKER a 1 zz 1.0 <NA> <NA> x\n', 'truth.rttm'), (e: Error) => e instanceof FormatError && /truth\.rttm:2/.test(e.message));
+    assert.throws(
+      () => parseRttm('SPEAKER a 1 0.0 1.0 <NA> <NA> x <NA> <NA>\nSPEAKER a 1 zz 1.0 <NA> <NA> x\n', 'truth.rttm'),
+      (e: Error) => e instanceof FormatError && /truth\.rttm:2/.test(e.message),
+    );
     assert.throws(() => parseRttm('SPEAKER a 1 0.0\n'), FormatError);
   });
 });

@@ -22,10 +22,22 @@ export function heldFileCount(n: number, share: number, minFiles: number): numbe
  * no held-out file (a speaker given as one recording), the last `share` of the frames, after
  * a guard so no frame overlaps both.
  */
-export function split(s: SpeakerFrames, heldFiles: Set<number>, share: number, size: number, guard: number): { train: FrameSet; held: FrameSet; wholeClips: boolean } {
+export function split(
+  s: SpeakerFrames,
+  heldFiles: Set<number>,
+  share: number,
+  size: number,
+  guard: number,
+): { train: FrameSet; held: FrameSet; wholeClips: boolean } {
   if (heldFiles.size > 0) {
-    const train = concat(s.clips.filter((_, k) => !heldFiles.has(s.fileIndex[k]!)), size);
-    const held = concat(s.clips.filter((_, k) => heldFiles.has(s.fileIndex[k]!)), size);
+    const train = concat(
+      s.clips.filter((_, k) => !heldFiles.has(s.fileIndex[k]!)),
+      size,
+    );
+    const held = concat(
+      s.clips.filter((_, k) => heldFiles.has(s.fileIndex[k]!)),
+      size,
+    );
     if (train.count > 0 && held.count > 0) return { train, held, wholeClips: true };
   }
   const all = concat(s.clips, size);
@@ -42,7 +54,10 @@ export function concat(sets: FrameSet[], size: number): FrameSet {
   const count = sets.reduce((a, s) => a + s.count, 0);
   const data = new Float32Array(count * size);
   let o = 0;
-  for (const s of sets) { data.set(s.data.subarray(0, s.count * size), o); o += s.count * size; }
+  for (const s of sets) {
+    data.set(s.data.subarray(0, s.count * size), o);
+    o += s.count * size;
+  }
   return { data, count };
 }
 
@@ -62,12 +77,16 @@ export function toDb(s: FrameSet, size: number): Float32Array {
 
 /** Scalar mean and std of the dB values of a sample of frames. */
 export function dbStats(sets: FrameSet[], size: number): { mean: number; std: number } {
-  let s = 0, s2 = 0, n = 0;
+  let s = 0,
+    s2 = 0,
+    n = 0;
   for (const set of sets) {
     const stride = Math.max(1, Math.floor((set.count * size) / 200_000));
     for (let i = 0; i < set.count * size; i += stride) {
       const v = 10 * Math.log10(set.data[i]! > 1e-10 ? set.data[i]! : 1e-10);
-      s += v; s2 += v * v; n++;
+      s += v;
+      s2 += v * v;
+      n++;
     }
   }
   const mean = s / n;
@@ -89,7 +108,12 @@ export function augmented(s: FrameSet, bank: FrameSet, size: number, rng: Rng, l
   const data = new Float32Array(s.count * size);
   for (let i = 0; i < s.count; i++) {
     const n = rng.int(bank.count);
-    mixAt(s.data.subarray(i * size, (i + 1) * size), bank.data.subarray(n * size, (n + 1) * size), rng.uniform(lo, hi), data.subarray(i * size, (i + 1) * size));
+    mixAt(
+      s.data.subarray(i * size, (i + 1) * size),
+      bank.data.subarray(n * size, (n + 1) * size),
+      rng.uniform(lo, hi),
+      data.subarray(i * size, (i + 1) * size),
+    );
   }
   return { data, count: s.count };
 }

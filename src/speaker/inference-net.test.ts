@@ -36,7 +36,10 @@ describe('InferenceNet', () => {
 
   it('refuses a state dict of another shape, naming the tensor', () => {
     const net = new EmbeddingNet({ channels: 8, filters: 4, dim: 3 }, 1);
-    assert.throws(() => new InferenceNet({ channels: 8, filters: 5, dim: 3 }, net.stateDict()), (e: Error) => e instanceof ShapeError && /fc\.weight/.test(e.message));
+    assert.throws(
+      () => new InferenceNet({ channels: 8, filters: 5, dim: 3 }, net.stateDict()),
+      (e: Error) => e instanceof ShapeError && /fc\.weight/.test(e.message),
+    );
     net.dispose();
   });
 
@@ -48,7 +51,10 @@ describe('InferenceNet', () => {
     const a = await detectSpeaker(fast, 'data/speaker-demo/broadcast.wav');
     const b = await detectSpeaker(slow, 'data/speaker-demo/broadcast.wav', { worker: false });
     expectClose(a.scores, b.scores, FUSED_TOL, 'column scores');
-    assert.deepEqual(a.segments.map((s) => [s.start, s.end]), b.segments.map((s) => [s.start, s.end]));
+    assert.deepEqual(
+      a.segments.map((s) => [s.start, s.end]),
+      b.segments.map((s) => [s.start, s.end]),
+    );
     fast.dispose();
     slow.dispose();
   });

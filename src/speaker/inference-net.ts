@@ -47,7 +47,8 @@ export function initInferenceBackend(): Promise<void> {
 function param(sd: StateDict, name: string, shape: number[]): Float32Array {
   const t = sd[name];
   if (!t) throw new ShapeError(`InferenceNet: state dict has no '${name}'`);
-  if (t.shape.length !== shape.length || t.shape.some((s, i) => s !== shape[i])) throw new ShapeError(`InferenceNet: '${name}' has shape (${t.shape.join(', ')}), expected (${shape.join(', ')})`);
+  if (t.shape.length !== shape.length || t.shape.some((s, i) => s !== shape[i]))
+    throw new ShapeError(`InferenceNet: '${name}' has shape (${t.shape.join(', ')}), expected (${shape.join(', ')})`);
   return t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
 }
 

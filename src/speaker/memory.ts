@@ -41,11 +41,17 @@ export class EmbeddingMemory {
         let s = 0;
         const o = m * D;
         for (let d = 0; d < D; d++) s += queries[q + d]! * this.data[o + d]!;
-        if (!skipped && s >= 1 - 1e-6) { skipped = true; continue; }
+        if (!skipped && s >= 1 - 1e-6) {
+          skipped = true;
+          continue;
+        }
         if (s <= best[kk - 1]!) continue;
         // insertion into the sorted (descending) top-k list
         let i = kk - 1;
-        while (i > 0 && best[i - 1]! < s) { best[i] = best[i - 1]!; i--; }
+        while (i > 0 && best[i - 1]! < s) {
+          best[i] = best[i - 1]!;
+          i--;
+        }
         best[i] = s;
       }
       let sum = 0;

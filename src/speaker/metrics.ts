@@ -5,7 +5,10 @@
  */
 
 /** A time interval in seconds. */
-export interface Interval { start: number; end: number }
+export interface Interval {
+  start: number;
+  end: number;
+}
 
 /** Frame-level scores of a detection. */
 export interface FrameMetrics {
@@ -35,7 +38,9 @@ export function frameMetrics(detected: Interval[], truth: Interval[], duration: 
   const n = Math.ceil(duration / step);
   const d = rasterize(detected, n, step);
   const t = rasterize(truth, n, step);
-  let tp = 0, fp = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0;
   for (let i = 0; i < n; i++) {
     if (d[i] && t[i]) tp++;
     else if (d[i]) fp++;
@@ -45,8 +50,12 @@ export function frameMetrics(detected: Interval[], truth: Interval[], duration: 
   const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
   const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
   return {
-    precision, recall, f1,
+    precision,
+    recall,
+    f1,
     detectionErrorRate: tp + fn > 0 ? (fn + fp) / (tp + fn) : 0,
-    targetSeconds: (tp + fn) * step, missedSeconds: fn * step, falseAlarmSeconds: fp * step,
+    targetSeconds: (tp + fn) * step,
+    missedSeconds: fn * step,
+    falseAlarmSeconds: fp * step,
   };
 }

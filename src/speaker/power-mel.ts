@@ -15,15 +15,35 @@ export interface PowerMel {
 }
 
 /** Streams mel power chunks of `path` at the model's audio settings (downmixed, resampled). */
-export function streamPowerMel(path: string, audio: AudioSettings, opts: { chunkFrames?: number; onInfo?: (info: AudioInfo) => void; worker?: boolean } = {}): AsyncGenerator<MelChunk> {
-  return streamLogMel(path, { sampleRate: audio.sampleRate, nFft: audio.nFft, hopLength: audio.hopLength, nMels: audio.nMels, fMin: audio.fMin, fMax: audio.fMax, log: 'none', chunkFrames: opts.chunkFrames ?? 1024, onInfo: opts.onInfo, worker: opts.worker });
+export function streamPowerMel(
+  path: string,
+  audio: AudioSettings,
+  opts: { chunkFrames?: number; onInfo?: (info: AudioInfo) => void; worker?: boolean } = {},
+): AsyncGenerator<MelChunk> {
+  return streamLogMel(path, {
+    sampleRate: audio.sampleRate,
+    nFft: audio.nFft,
+    hopLength: audio.hopLength,
+    nMels: audio.nMels,
+    fMin: audio.fMin,
+    fMax: audio.fMax,
+    log: 'none',
+    chunkFrames: opts.chunkFrames ?? 1024,
+    onInfo: opts.onInfo,
+    worker: opts.worker,
+  });
 }
 
 /** The whole mel power spectrogram of `path`. */
 export async function loadPowerMel(path: string, audio: AudioSettings): Promise<PowerMel> {
   let info: AudioInfo | null = null;
   const chunks: MelChunk[] = [];
-  for await (const c of streamPowerMel(path, audio, { onInfo: (i) => { info = i; } })) chunks.push(c);
+  for await (const c of streamPowerMel(path, audio, {
+    onInfo: (i) => {
+      info = i;
+    },
+  }))
+    chunks.push(c);
   const mel = concatMel(chunks, audio.nMels);
   return { ...mel, info: info! };
 }

@@ -62,10 +62,15 @@ function series(r: DetectResult, maxPoints: number): { step: number; scores: (nu
   const scores: (number | null)[] = [];
   const amp: number[] = [];
   for (let a = 0; a < T; a += step) {
-    let sum = 0, k = 0, pow = 0;
+    let sum = 0,
+      k = 0,
+      pow = 0;
     const b = Math.min(T, a + step);
     for (let c = a; c < b; c++) {
-      if (!Number.isNaN(r.scores[c]!) && r.gate[c]) { sum += r.scores[c]!; k++; }
+      if (!Number.isNaN(r.scores[c]!) && r.gate[c]) {
+        sum += r.scores[c]!;
+        k++;
+      }
       pow += r.level?.[c] ?? 0;
     }
     scores.push(k > 0 ? Math.round((sum / k) * 1000) / 1000 : null);
@@ -89,7 +94,17 @@ function wavesurferBundle(): string {
   return bundle;
 }
 
-const MIME: Record<string, string> = { '.wav': 'audio/wav', '.mp3': 'audio/mpeg', '.ogg': 'audio/ogg', '.oga': 'audio/ogg', '.opus': 'audio/ogg', '.flac': 'audio/flac', '.m4a': 'audio/mp4', '.aac': 'audio/aac', '.webm': 'audio/webm' };
+const MIME: Record<string, string> = {
+  '.wav': 'audio/wav',
+  '.mp3': 'audio/mpeg',
+  '.ogg': 'audio/ogg',
+  '.oga': 'audio/ogg',
+  '.opus': 'audio/ogg',
+  '.flac': 'audio/flac',
+  '.m4a': 'audio/mp4',
+  '.aac': 'audio/aac',
+  '.webm': 'audio/webm',
+};
 
 /** The report page for `r`. `src` is the audio's URL (relative path, file: or data: URL) or null for none. */
 export function renderReport(r: DetectResult, src: string | null, opts: Omit<ReportOptions, 'audioPath' | 'embedAudio'> = {}): string {
@@ -307,13 +322,18 @@ export function writeReport(path: string, r: DetectResult, opts: ReportOptions):
   if (opts.audioPath && opts.embedAudio) {
     const size = statSync(opts.audioPath).size;
     if (size > DEFAULT_REPORT.maxEmbedBytes) {
-      throw new LimitError(`speaker report: ${opts.audioPath} is ${(size / 1048576).toFixed(1)} MiB; embedding takes at most ${DEFAULT_REPORT.maxEmbedBytes / 1048576} MiB (base64 adds a third and the browser holds the page in memory); link the file instead`);
+      throw new LimitError(
+        `speaker report: ${opts.audioPath} is ${(size / 1048576).toFixed(1)} MiB; embedding takes at most ${DEFAULT_REPORT.maxEmbedBytes / 1048576} MiB (base64 adds a third and the browser holds the page in memory); link the file instead`,
+      );
     }
     const mime = MIME[extname(opts.audioPath).toLowerCase()] ?? 'application/octet-stream';
     src = `data:${mime};base64,${readFileSync(opts.audioPath).toString('base64')}`;
   } else if (opts.audioPath) {
     const rel = relative(dirname(resolve(path)), resolve(opts.audioPath));
-    src = rel.startsWith('..') && rel.split('/').filter((p) => p === '..').length > 3 ? pathToFileURL(resolve(opts.audioPath)).href : rel.split('/').map(encodeURIComponent).join('/');
+    src =
+      rel.startsWith('..') && rel.split('/').filter((p) => p === '..').length > 3
+        ? pathToFileURL(resolve(opts.audioPath)).href
+        : rel.split('/').map(encodeURIComponent).join('/');
   }
   const tmp = join(dirname(resolve(path)), `.${basename(path)}.${process.pid}.tmp`);
   writeFileSync(tmp, renderReport(r, src, { title: opts.title, maxPoints: opts.maxPoints }));

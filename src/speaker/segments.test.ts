@@ -23,7 +23,10 @@ describe('mergeSegments', () => {
   it('turns runs above the threshold into segments with their mean score', () => {
     const segs = mergeSegments(Float32Array.of(0, 1, 1, 0, 0, 0, 0.8, 0), null, opts);
     assert.equal(segs.length, 2);
-    assert.deepEqual(spans(segs), [[0.1, 0.3], [0.6, 0.7]]);
+    assert.deepEqual(spans(segs), [
+      [0.1, 0.3],
+      [0.6, 0.7],
+    ]);
     assert.equal(segs[0]!.score, 1);
   });
   it('fills gaps up to maxGap and drops segments shorter than minDuration', () => {
@@ -34,18 +37,23 @@ describe('mergeSegments', () => {
   });
   it('respects the gate', () => {
     const segs = mergeSegments(Float32Array.of(1, 1, 1, 1), Uint8Array.of(1, 0, 1, 1), opts);
-    assert.deepEqual(spans(segs), [[0, 0.1], [0.2, 0.4]]);
+    assert.deepEqual(spans(segs), [
+      [0, 0.1],
+      [0.2, 0.4],
+    ]);
   });
   it('property: segments are ordered, disjoint, inside the recording, above the threshold', () => {
-    fc.assert(fc.property(fc.array(fc.float({ min: -1, max: 1, noNaN: true }), { maxLength: 200 }), fc.nat(5), (xs, gap) => {
-      const segs = mergeSegments(Float32Array.from(xs), null, { threshold: 0, columnSeconds: 0.05, maxGap: gap * 0.05 });
-      let last = -1;
-      for (const s of segs) {
-        assert.ok(s.start > last - 1e-9 && s.end > s.start && s.end <= xs.length * 0.05 + 1e-9);
-        assert.ok(s.score > 0);
-        last = s.end;
-      }
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.float({ min: -1, max: 1, noNaN: true }), { maxLength: 200 }), fc.nat(5), (xs, gap) => {
+        const segs = mergeSegments(Float32Array.from(xs), null, { threshold: 0, columnSeconds: 0.05, maxGap: gap * 0.05 });
+        let last = -1;
+        for (const s of segs) {
+          assert.ok(s.start > last - 1e-9 && s.end > s.start && s.end <= xs.length * 0.05 + 1e-9);
+          assert.ok(s.score > 0);
+          last = s.end;
+        }
+      }),
+    );
   });
 });
 

@@ -78,7 +78,10 @@ export function mergeSegments(scores: Float32Array, gate: Uint8Array | null, opt
   const runs: { a: number; b: number; sum: number; n: number }[] = [];
   let c = 0;
   while (c < scores.length) {
-    if (!(scores[c]! > threshold && (gate === null || gate[c]))) { c++; continue; }
+    if (!(scores[c]! > threshold && (gate === null || gate[c]))) {
+      c++;
+      continue;
+    }
     const a = c;
     let sum = 0;
     while (c < scores.length && scores[c]! > threshold && (gate === null || gate[c])) sum += scores[c++]!;
@@ -105,11 +108,18 @@ export function islandSmooth(scores: Float32Array, gate: Uint8Array, maxColumns:
   const out = scores.slice();
   let c = 0;
   while (c < scores.length) {
-    if (!gate[c]) { c++; continue; }
+    if (!gate[c]) {
+      c++;
+      continue;
+    }
     const a = c;
-    let sum = 0, n = 0;
+    let sum = 0,
+      n = 0;
     while (c < scores.length && gate[c]) {
-      if (!Number.isNaN(scores[c]!)) { sum += scores[c]!; n++; }
+      if (!Number.isNaN(scores[c]!)) {
+        sum += scores[c]!;
+        n++;
+      }
       c++;
     }
     if (c - a <= maxColumns && n > 0) out.fill(sum / n, a, c);

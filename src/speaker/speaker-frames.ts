@@ -67,7 +67,13 @@ const SILENT_POWER = 1e-9;
  * what `detect` will score), the others at the training hop; short files are joined only with
  * short files of the same kind.
  */
-export async function speakerFrames(files: string[], cfg: SpeakerConfig, useGate: boolean, warn: (s: string) => void, held: Set<number>): Promise<SpeakerFrames> {
+export async function speakerFrames(
+  files: string[],
+  cfg: SpeakerConfig,
+  useGate: boolean,
+  warn: (s: string) => void,
+  held: Set<number>,
+): Promise<SpeakerFrames> {
   const hopFor = (i: number): number => (held.has(i) ? cfg.detect.hopColumns : cfg.train.hopColumns);
   const { audio } = cfg;
   const L = audio.frameColumns;
@@ -88,14 +94,20 @@ export async function speakerFrames(files: string[], cfg: SpeakerConfig, useGate
     out.rates.push(mel.info.sampleRate);
     let peak = 0;
     for (let j = 0; j < mel.data.length; j++) if (mel.data[j]! > peak) peak = mel.data[j]!;
-    if (peak < SILENT_POWER) { warn(`${file}: silent; skipped`); continue; }
+    if (peak < SILENT_POWER) {
+      warn(`${file}: silent; skipped`);
+      continue;
+    }
     // the gate's noise floor starts at the first column, which in a trimmed prompt is speech:
     // a first pass over the clip sets the floor, the second decides
     const g = new SpeechGate(melCenters(audio), columnSeconds(audio), cfg.detect.gate ?? {});
     g.push(mel.data, mel.nFrames);
     const gate = g.push(mel.data, mel.nFrames);
     const speech = gate.reduce((s, g) => s + g, 0);
-    if (speech === 0) { warn(`${file}: no speech found (too quiet, or noise without speech); skipped`); continue; }
+    if (speech === 0) {
+      warn(`${file}: no speech found (too quiet, or noise without speech); skipped`);
+      continue;
+    }
     speechCols += speech;
     out.usedFiles.push(i);
     const T = mel.nFrames;
@@ -126,7 +138,12 @@ export async function speakerFrames(files: string[], cfg: SpeakerConfig, useGate
     keep(mel.data, T, starts, i);
   }
   for (const run of runs.values()) {
-    if (run.cols < L) { warn(`${(run.cols * columnSeconds(audio)).toFixed(1)} s of speech in short clips (from ${files[run.first]}) make less than one ${(L * columnSeconds(audio)).toFixed(1)} s frame even joined; not used`); continue; }
+    if (run.cols < L) {
+      warn(
+        `${(run.cols * columnSeconds(audio)).toFixed(1)} s of speech in short clips (from ${files[run.first]}) make less than one ${(L * columnSeconds(audio)).toFixed(1)} s frame even joined; not used`,
+      );
+      continue;
+    }
     // (C, T) of the joined run: row c is every block's row c in turn
     const joined = new Float32Array(C * run.cols);
     let o = 0;

@@ -44,8 +44,22 @@ export interface TrainingReport {
    * (calibration.ts); otherwise held-out frames from the end of the training recordings.
    */
   heldOut: {
-    targetFrames: number; nonTargetFrames: number; eer: number; eerThreshold: number; gaussianEer: number; gaussianEerThreshold: number;
-    wholeClips?: boolean; targetFiles?: number; nonTargetFiles?: number; lowFalseAlarmThreshold?: number; missAtLowFalseAlarm?: number; bestF1Threshold?: number; bestF1?: number; bestF1Range?: [number, number]; missAtFixed?: number; falseAlarmAtFixed?: number;
+    targetFrames: number;
+    nonTargetFrames: number;
+    eer: number;
+    eerThreshold: number;
+    gaussianEer: number;
+    gaussianEerThreshold: number;
+    wholeClips?: boolean;
+    targetFiles?: number;
+    nonTargetFiles?: number;
+    lowFalseAlarmThreshold?: number;
+    missAtLowFalseAlarm?: number;
+    bestF1Threshold?: number;
+    bestF1?: number;
+    bestF1Range?: [number, number];
+    missAtFixed?: number;
+    falseAlarmAtFixed?: number;
   };
   /** Per speaker path: files given, files with speech, short clips joined, seconds of speech, frames (absent in older models). */
   speakers?: { role: string; path: string; files: number; usedFiles: number; joinedFiles: number; speechSeconds: number; frames: number }[];
@@ -200,10 +214,13 @@ function readMeta(dir: string): ModelMeta {
   }
   if (meta?.format !== MODEL_FORMAT) throw new FormatError(`${path}: format is '${String(meta?.format)}', expected '${MODEL_FORMAT}'`);
   if (meta.formatVersion !== MODEL_FORMAT_VERSION) {
-    throw new FormatError(`${path}: model format version ${String(meta.formatVersion)} (written by leanml ${String(meta.leanml)}), but this leanml ${VERSION} reads version ${MODEL_FORMAT_VERSION}; retrain the model with this version`);
+    throw new FormatError(
+      `${path}: model format version ${String(meta.formatVersion)} (written by leanml ${String(meta.leanml)}), but this leanml ${VERSION} reads version ${MODEL_FORMAT_VERSION}; retrain the model with this version`,
+    );
   }
   const c = meta.config;
-  if (!c?.audio || !c.net || !c.detect || !(meta.norm?.std > 0) || !Number.isFinite(meta.threshold)) throw new FormatError(`${path}: incomplete model description (config, norm or threshold missing)`);
+  if (!c?.audio || !c.net || !c.detect || !(meta.norm?.std > 0) || !Number.isFinite(meta.threshold))
+    throw new FormatError(`${path}: incomplete model description (config, norm or threshold missing)`);
   return meta;
 }
 
@@ -242,7 +259,8 @@ export async function loadSpeakerModel(dir: string, opts: LoadSpeakerModelOption
   const members: EnsembleMember[] = [];
   try {
     for (const f of files) {
-      if (typeof f?.net !== 'string' || typeof f.memory !== 'string' || /[\\/]/.test(f.net + f.memory + (f.cohort ?? ''))) throw new FormatError(`${join(dir, 'model.json')}: bad member entry ${JSON.stringify(f)}`);
+      if (typeof f?.net !== 'string' || typeof f.memory !== 'string' || /[\\/]/.test(f.net + f.memory + (f.cohort ?? '')))
+        throw new FormatError(`${join(dir, 'model.json')}: bad member entry ${JSON.stringify(f)}`);
       const netShape = { channels: audio.nMels, filters: shape.filters, dim: shape.dim };
       let net: FrameEmbedder;
       try {

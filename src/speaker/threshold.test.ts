@@ -62,7 +62,11 @@ describe('bestF1Threshold', () => {
   const broadcast = (runs: [number, number, number][]): ScoredBroadcast => {
     const scores: number[] = [];
     const isTarget: number[] = [];
-    for (const [n, s, t] of runs) for (let i = 0; i < n; i++) { scores.push(s); isTarget.push(t); }
+    for (const [n, s, t] of runs)
+      for (let i = 0; i < n; i++) {
+        scores.push(s);
+        isTarget.push(t);
+      }
     return { scores: Float32Array.from(scores), gate: new Uint8Array(scores.length).fill(1), isTarget: Uint8Array.from(isTarget), columnSeconds: col };
   };
 
@@ -79,7 +83,13 @@ describe('bestF1Threshold', () => {
 
   it('decides on segments as detect does: gap filling counts the filled columns', () => {
     // two target runs 0.4 s apart around a 0.4 s non-target dip; filling the gap costs 8 false-alarm columns
-    const b = broadcast([[20, 0, 0], [30, 0.9, 1], [8, 0.3, 0], [30, 0.9, 1], [20, 0, 0]]);
+    const b = broadcast([
+      [20, 0, 0],
+      [30, 0.9, 1],
+      [8, 0.3, 0],
+      [30, 0.9, 1],
+      [20, 0, 0],
+    ]);
     const noFill = bestF1Threshold([b], { maxGap: 0, minDuration: 0 });
     assert.equal(noFill.f1, 1);
     const fill = bestF1Threshold([b], { maxGap: 0.5, minDuration: 0 });
@@ -87,8 +97,14 @@ describe('bestF1Threshold', () => {
   });
 
   it('pools several broadcasts and refuses one without a target column', () => {
-    const a = broadcast([[50, 0.2, 0], [50, 0.8, 1]]);
-    const c = broadcast([[50, 0.6, 0], [50, 0.95, 1]]);
+    const a = broadcast([
+      [50, 0.2, 0],
+      [50, 0.8, 1],
+    ]);
+    const c = broadcast([
+      [50, 0.6, 0],
+      [50, 0.95, 1],
+    ]);
     const r = bestF1Threshold([a, c], { maxGap: 0, minDuration: 0 });
     assert.equal(r.f1, 1);
     assert.ok(r.threshold >= 0.6 && r.threshold < 0.8, String(r.threshold));

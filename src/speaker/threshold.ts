@@ -19,10 +19,14 @@ export interface EqualError {
  * miss and false-alarm rates cross.
  */
 export function equalErrorThreshold(targets: ArrayLike<number>, nonTargets: ArrayLike<number>): EqualError {
-  if (targets.length === 0 || nonTargets.length === 0) throw new UsageError(`equalErrorThreshold: need target and non-target scores, got ${targets.length} and ${nonTargets.length}`);
+  if (targets.length === 0 || nonTargets.length === 0)
+    throw new UsageError(`equalErrorThreshold: need target and non-target scores, got ${targets.length} and ${nonTargets.length}`);
   const all = new Float64Array(targets.length + nonTargets.length);
   const isT = new Uint8Array(all.length);
-  for (let i = 0; i < targets.length; i++) { all[i] = targets[i]!; isT[i] = 1; }
+  for (let i = 0; i < targets.length; i++) {
+    all[i] = targets[i]!;
+    isT[i] = 1;
+  }
   for (let i = 0; i < nonTargets.length; i++) all[targets.length + i] = nonTargets[i]!;
   const order = Array.from(all.keys()).sort((a, b) => all[a]! - all[b]!);
   // threshold below order[k]: everything from k on is accepted
@@ -56,10 +60,15 @@ export function equalErrorThreshold(targets: ArrayLike<number>, nonTargets: Arra
  * (frames straddle pauses and neighbours).
  */
 export function gaussianEqualErrorThreshold(targets: ArrayLike<number>, nonTargets: ArrayLike<number>): EqualError {
-  if (targets.length < 2 || nonTargets.length < 2) throw new UsageError(`gaussianEqualErrorThreshold: need at least 2 target and 2 non-target scores, got ${targets.length} and ${nonTargets.length}`);
+  if (targets.length < 2 || nonTargets.length < 2)
+    throw new UsageError(`gaussianEqualErrorThreshold: need at least 2 target and 2 non-target scores, got ${targets.length} and ${nonTargets.length}`);
   const stats = (x: ArrayLike<number>): [number, number] => {
-    let s = 0, s2 = 0;
-    for (let i = 0; i < x.length; i++) { s += x[i]!; s2 += x[i]! * x[i]!; }
+    let s = 0,
+      s2 = 0;
+    for (let i = 0; i < x.length; i++) {
+      s += x[i]!;
+      s2 += x[i]! * x[i]!;
+    }
     const m = s / x.length;
     return [m, Math.sqrt(Math.max((s2 - x.length * m * m) / (x.length - 1), 1e-12))];
   };
@@ -73,7 +82,17 @@ export function gaussianEqualErrorThreshold(targets: ArrayLike<number>, nonTarge
 function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return x >= 0 ? r : 2 - r;
 }
 
@@ -123,7 +142,8 @@ export interface BestF1 {
 export function bestF1Threshold(broadcasts: ScoredBroadcast[], opts: { maxGap: number; minDuration: number; candidates?: number; tolerance?: number }): BestF1 {
   const all: number[] = [];
   for (const b of broadcasts) for (let c = 0; c < b.scores.length; c++) if (b.gate[c] && Number.isFinite(b.scores[c]!)) all.push(b.scores[c]!);
-  if (all.length < 2 || !broadcasts.some((b) => b.isTarget.includes(1))) throw new UsageError('bestF1Threshold: need gated scores of target and non-target columns');
+  if (all.length < 2 || !broadcasts.some((b) => b.isTarget.includes(1)))
+    throw new UsageError('bestF1Threshold: need gated scores of target and non-target columns');
   all.sort((a, b) => a - b);
   const k = opts.candidates ?? 400;
   const cands: number[] = [];
@@ -133,14 +153,19 @@ export function bestF1Threshold(broadcasts: ScoredBroadcast[], opts: { maxGap: n
     if (cands.length === 0 || thr > cands[cands.length - 1]!) cands.push(thr);
   }
   const f1s = cands.map((thr) => {
-    let tp = 0, fp = 0, fn = 0;
+    let tp = 0,
+      fp = 0,
+      fn = 0;
     for (const b of broadcasts) {
       const det = new Uint8Array(b.scores.length);
       for (const s of mergeSegments(b.scores, b.gate, { threshold: thr, columnSeconds: b.columnSeconds, maxGap: opts.maxGap, minDuration: opts.minDuration })) {
         det.fill(1, Math.round(s.start / b.columnSeconds), Math.round(s.end / b.columnSeconds));
       }
       for (let c = 0; c < det.length; c++) {
-        if (det[c]) { if (b.isTarget[c]) tp++; else fp++; } else if (b.isTarget[c]) fn++;
+        if (det[c]) {
+          if (b.isTarget[c]) tp++;
+          else fp++;
+        } else if (b.isTarget[c]) fn++;
       }
     }
     return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
@@ -148,7 +173,8 @@ export function bestF1Threshold(broadcasts: ScoredBroadcast[], opts: { maxGap: n
   let best = 0;
   for (let i = 1; i < f1s.length; i++) if (f1s[i]! > f1s[best]!) best = i;
   const floor = f1s[best]! - (opts.tolerance ?? 0.002);
-  let lo = best, hi = best;
+  let lo = best,
+    hi = best;
   while (lo > 0 && f1s[lo - 1]! >= floor) lo--;
   while (hi < f1s.length - 1 && f1s[hi + 1]! >= floor) hi++;
   // F1 at candidate i holds for every threshold up to the next candidate (no score between)

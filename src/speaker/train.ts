@@ -17,7 +17,15 @@ import { EmbeddingNet } from './embedding-net.js';
 import { DEFAULT_FILE_CALIBRATION } from './file-threshold.js';
 import { augmented, concat, dbStats, heldFileCount, nonSpeech, speechLevel, split, spread, subsample, toDb } from './frame-sets.js';
 import { EmbeddingMemory } from './memory.js';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION, SpeakerModel, memberFiles, thresholdCandidates, type EnsembleMember, type TrainingReport } from './speaker-model.js';
+import {
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  SpeakerModel,
+  memberFiles,
+  thresholdCandidates,
+  type EnsembleMember,
+  type TrainingReport,
+} from './speaker-model.js';
 import { speakerFiles, speakerFrames, type SpeakerFrames } from './speaker-frames.js';
 import { calibrationScores, type CalibrationFile } from './calibration.js';
 import { bestF1Threshold, equalErrorThreshold, falseAlarmThreshold, gaussianEqualErrorThreshold, missRate, type BestF1 } from './threshold.js';
@@ -53,7 +61,13 @@ const MEMBER_SEED_STRIDE = 1000;
 const LOW_FALSE_ALARM = 0.01;
 
 /** One other speaker's frames and which of its files are held out. */
-interface OtherSpeaker { path: string; frames: SpeakerFrames; held: Set<number>; unseen: boolean; files: string[] }
+interface OtherSpeaker {
+  path: string;
+  frames: SpeakerFrames;
+  held: Set<number>;
+  unseen: boolean;
+  files: string[];
+}
 
 /** Everything training reads from the audio: frames, splits, input normalisation. */
 interface TrainingData {
@@ -86,14 +100,28 @@ function resolveConfig(opts: TrainSpeakerOptions): SpeakerConfig {
 
 /** One line per speaker: files, joined short clips, seconds of speech. */
 function speakerLine(role: string, path: string, files: number, f: SpeakerFrames): NonNullable<TrainingReport['speakers']>[number] {
-  return { role, path, files, usedFiles: f.usedFiles.length, joinedFiles: f.joinedFiles, speechSeconds: Math.round(f.speechSeconds * 10) / 10, frames: f.count };
+  return {
+    role,
+    path,
+    files,
+    usedFiles: f.usedFiles.length,
+    joinedFiles: f.joinedFiles,
+    speechSeconds: Math.round(f.speechSeconds * 10) / 10,
+    frames: f.count,
+  };
 }
 
 /**
  * Step 1: every speaker's frames, whole held-out files picked (a different session than
  * anything trained on, as a broadcast is), the split, and the input normalisation.
  */
-async function readTrainingData(targets: string[], others: string[], cfg: SpeakerConfig, opts: TrainSpeakerOptions, warn: (s: string) => void): Promise<TrainingData> {
+async function readTrainingData(
+  targets: string[],
+  others: string[],
+  cfg: SpeakerConfig,
+  opts: TrainSpeakerOptions,
+  warn: (s: string) => void,
+): Promise<TrainingData> {
   const { audio } = cfg;
   const size = audio.frameColumns * audio.nMels;
   const useGate = cfg.detect.gate !== null;
@@ -101,10 +129,14 @@ async function readTrainingData(targets: string[], others: string[], cfg: Speake
   const targetHeld = spread(targetFiles.length, heldFileCount(targetFiles.length, cfg.train.heldOut, 3));
   const target = await speakerFrames(targetFiles, cfg, useGate, warn, targetHeld);
   const speakers = [speakerLine('target', targets.join(', '), targetFiles.length, target)];
-  opts.log?.(`target: ${target.speechSeconds.toFixed(1)} s of speech in ${target.usedFiles.length} of ${targetFiles.length} files (${target.joinedFiles} short clips joined)`);
+  opts.log?.(
+    `target: ${target.speechSeconds.toFixed(1)} s of speech in ${target.usedFiles.length} of ${targetFiles.length} files (${target.joinedFiles} short clips joined)`,
+  );
   const minSeconds = opts.minTargetSeconds ?? DEFAULT_SPEAKER_TRAIN.minTargetSeconds;
   if (target.speechSeconds < minSeconds || target.count < 10) {
-    throw new UsageError(`speaker train: only ${target.speechSeconds.toFixed(1)} s of target speech (${target.count} frames, short clips joined) in ${targets.join(', ')}; need at least ${minSeconds} s`);
+    throw new UsageError(
+      `speaker train: only ${target.speechSeconds.toFixed(1)} s of target speech (${target.count} frames, short clips joined) in ${targets.join(', ')}; need at least ${minSeconds} s`,
+    );
   }
   // the last `heldOutSpeakers` other speakers (when at least two remain for training) are
   // held out whole: a broadcast holds voices training never heard
@@ -116,22 +148,50 @@ async function readTrainingData(targets: string[], others: string[], cfg: Speake
     const held = unseen ? new Set(files.keys()) : spread(files.length, heldFileCount(files.length, cfg.train.heldOut, 2));
     const s = await speakerFrames(files, cfg, useGate, warn, held);
     speakers.push(speakerLine('other', p, files.length, s));
-    opts.log?.(`other speaker ${p}: ${s.speechSeconds.toFixed(1)} s of speech in ${s.usedFiles.length} of ${files.length} files (${s.joinedFiles} short clips joined)`);
+    opts.log?.(
+      `other speaker ${p}: ${s.speechSeconds.toFixed(1)} s of speech in ${s.usedFiles.length} of ${files.length} files (${s.joinedFiles} short clips joined)`,
+    );
     if (s.count === 0) warn(`${p}: no usable frames; this speaker is left out`);
     else otherSets.push({ path: p, frames: s, held, unseen, files });
   }
   if (otherSets.length === 0) throw new UsageError(`speaker train: none of the other speakers (${others.join(', ')}) has usable speech`);
   const rateOf = new Map<number, string>();
-  for (const [f, r] of [...targetFiles.map((f, i): [string, number] => [f, target.rates[i]!]), ...otherSets.flatMap((o) => o.files.map((f, i): [string, number] => [f, o.frames.rates[i]!]))]) if (r !== undefined && !rateOf.has(r)) rateOf.set(r, f);
-  if (rateOf.size > 1) warn(`training audio has mixed sample rates (${[...rateOf].sort((a, b) => a[0] - b[0]).map(([r, f]) => `${r} Hz, e.g. ${f}`).join('; ')}); all are resampled to ${audio.sampleRate} Hz, but a band missing in some files acts as a channel difference`);
+  for (const [f, r] of [
+    ...targetFiles.map((f, i): [string, number] => [f, target.rates[i]!]),
+    ...otherSets.flatMap((o) => o.files.map((f, i): [string, number] => [f, o.frames.rates[i]!])),
+  ])
+    if (r !== undefined && !rateOf.has(r)) rateOf.set(r, f);
+  if (rateOf.size > 1)
+    warn(
+      `training audio has mixed sample rates (${[...rateOf]
+        .sort((a, b) => a[0] - b[0])
+        .map(([r, f]) => `${r} Hz, e.g. ${f}`)
+        .join('; ')}); all are resampled to ${audio.sampleRate} Hz, but a band missing in some files acts as a channel difference`,
+    );
 
   const guard = Math.ceil(audio.frameColumns / cfg.train.hopColumns);
   const tSplit = split(target, targetHeld, cfg.train.heldOut, size, guard);
-  const oSplits = otherSets.map((s) => (s.unseen ? { train: { data: new Float32Array(0), count: 0 }, held: concat(s.frames.clips, size), wholeClips: true } : split(s.frames, s.held, cfg.train.heldOut, size, guard)));
-  const othersTrain = concat(oSplits.map((s) => s.train), size);
+  const oSplits = otherSets.map((s) =>
+    s.unseen
+      ? { train: { data: new Float32Array(0), count: 0 }, held: concat(s.frames.clips, size), wholeClips: true }
+      : split(s.frames, s.held, cfg.train.heldOut, size, guard),
+  );
+  const othersTrain = concat(
+    oSplits.map((s) => s.train),
+    size,
+  );
   return {
-    targetFiles, target, targetHeld, others: otherSets, heldSpeakers, tSplit, othersTrain,
-    othersHeld: concat(oSplits.map((s) => s.held), size),
+    targetFiles,
+    target,
+    targetHeld,
+    others: otherSets,
+    heldSpeakers,
+    tSplit,
+    othersTrain,
+    othersHeld: concat(
+      oSplits.map((s) => s.held),
+      size,
+    ),
     wholeClips: tSplit.wholeClips && oSplits.some((s) => s.wholeClips),
     norm: dbStats([tSplit.train, othersTrain], size),
     speakers,
@@ -145,7 +205,12 @@ type MemberLog = { seed: number; finalLoss: number; miningFrom: number; seconds:
  * init, noise bank, beds and batches) on the same frames; member 0 is the single net of the
  * base seed.
  */
-function trainMembers(d: TrainingData, cfg: SpeakerConfig, opts: TrainSpeakerOptions, warn: (s: string) => void): { members: EnsembleMember[]; logs: MemberLog[]; negativeFrames: number } {
+function trainMembers(
+  d: TrainingData,
+  cfg: SpeakerConfig,
+  opts: TrainSpeakerOptions,
+  warn: (s: string) => void,
+): { members: EnsembleMember[]; logs: MemberLog[]; negativeFrames: number } {
   const { audio } = cfg;
   const size = audio.frameColumns * audio.nMels;
   const nMembers = cfg.train.ensemble ?? 1;
@@ -163,7 +228,12 @@ function trainMembers(d: TrainingData, cfg: SpeakerConfig, opts: TrainSpeakerOpt
     const net = new EmbeddingNet({ channels: audio.nMels, filters: cfg.net.filters, dim: cfg.net.dim }, seed);
     const beds = cfg.train.augment && cfg.train.bedMix > 0 ? noiseBank(audio, seed + 14, { tonal: true, clips: 24 }) : null;
     if (nMembers > 1) opts.log?.(`training ensemble member ${k + 1}/${nMembers} (seed ${seed})`);
-    const log = trainEmbedding(net, { target: d.tSplit.train, negatives, noise: bank, beds, frameSize: size, norm: d.norm }, mcfg, opts.progress ?? silentProgress);
+    const log = trainEmbedding(
+      net,
+      { target: d.tSplit.train, negatives, noise: bank, beds, frameSize: size, norm: d.norm },
+      mcfg,
+      opts.progress ?? silentProgress,
+    );
     const embedWith = (s: FrameSet): Float32Array => net.embed(toDb(s, size), s.count, audio.frameColumns, d.norm);
     const memory = new EmbeddingMemory(embedWith(subsample(d.tSplit.train, 600, size)), cfg.net.dim);
     const cohort = cfg.detect.cohort ? new EmbeddingMemory(embedWith(subsample(d.othersTrain, 500, size)), cfg.net.dim) : null;
@@ -194,14 +264,18 @@ function trainMembers(d: TrainingData, cfg: SpeakerConfig, opts: TrainSpeakerOpt
  * of the training recordings, clean and (when augmenting) under unseen beds, band noise or hiss
  * at 10-22 dB SNR, plus unseen non-speech at speech level among the non-targets.
  */
-async function heldOutFigures(model: SpeakerModel, d: TrainingData, cfg: SpeakerConfig, warn: (s: string) => void): Promise<{ heldOut: TrainingReport['heldOut']; fromBroadcast: boolean }> {
+async function heldOutFigures(
+  model: SpeakerModel,
+  d: TrainingData,
+  cfg: SpeakerConfig,
+  warn: (s: string) => void,
+): Promise<{ heldOut: TrainingReport['heldOut']; fromBroadcast: boolean }> {
   const size = cfg.audio.frameColumns * cfg.audio.nMels;
   const heldPaths = (files: string[], sf: SpeakerFrames, held: Set<number>, target: boolean): CalibrationFile[] =>
     sf.usedFiles.filter((i) => held.has(i)).map((i) => ({ path: files[i]!, target }));
-  const calibFiles = d.wholeClips ? [
-    ...heldPaths(d.targetFiles, d.target, d.targetHeld, true),
-    ...d.others.flatMap((o) => heldPaths(o.files, o.frames, o.held, false)),
-  ] : [];
+  const calibFiles = d.wholeClips
+    ? [...heldPaths(d.targetFiles, d.target, d.targetHeld, true), ...d.others.flatMap((o) => heldPaths(o.files, o.frames, o.held, false))]
+    : [];
   let tScores: Float32Array = new Float32Array(0);
   let nScores: Float32Array = new Float32Array(0);
   let heldT = 0;
@@ -237,11 +311,20 @@ async function heldOutFigures(model: SpeakerModel, d: TrainingData, cfg: Speaker
   const geq = enough ? gaussianEqualErrorThreshold(tScores, nScores) : eq;
   const lowFa = enough ? falseAlarmThreshold(nScores, LOW_FALSE_ALARM) : fixed;
   const heldOut: TrainingReport['heldOut'] = {
-    targetFrames: tScores.length, nonTargetFrames: nScores.length, wholeClips: d.wholeClips, targetFiles: calibFiles.length ? heldT : undefined, nonTargetFiles: calibFiles.length ? heldN : undefined,
-    eer: eq.eer, eerThreshold: eq.threshold, gaussianEer: geq.eer, gaussianEerThreshold: geq.threshold,
-    lowFalseAlarmThreshold: lowFa, missAtLowFalseAlarm: enough ? missRate(tScores, lowFa) : Number.NaN,
+    targetFrames: tScores.length,
+    nonTargetFrames: nScores.length,
+    wholeClips: d.wholeClips,
+    targetFiles: calibFiles.length ? heldT : undefined,
+    nonTargetFiles: calibFiles.length ? heldN : undefined,
+    eer: eq.eer,
+    eerThreshold: eq.threshold,
+    gaussianEer: geq.eer,
+    gaussianEerThreshold: geq.threshold,
+    lowFalseAlarmThreshold: lowFa,
+    missAtLowFalseAlarm: enough ? missRate(tScores, lowFa) : Number.NaN,
     ...(bestF1 ? { bestF1Threshold: bestF1.threshold, bestF1: bestF1.f1, bestF1Range: bestF1.range } : {}),
-    missAtFixed: enough ? missRate(tScores, fixed) : Number.NaN, falseAlarmAtFixed: enough ? 1 - missRate(nScores, fixed) : Number.NaN,
+    missAtFixed: enough ? missRate(tScores, fixed) : Number.NaN,
+    falseAlarmAtFixed: enough ? 1 - missRate(nScores, fixed) : Number.NaN,
   };
   return { heldOut, fromBroadcast: enough && calibFiles.length > 0 };
 }
@@ -260,21 +343,39 @@ export async function trainSpeakerModel(targets: string[], others: string[], opt
   if (others.length === 0) throw new UsageError('speaker train: no other speakers given (the triplet loss needs negatives)');
   const cfg = resolveConfig(opts);
   const warnings: string[] = [];
-  const warn = (s: string): void => { warnings.push(s); opts.log?.(`warning: ${s}`); };
+  const warn = (s: string): void => {
+    warnings.push(s);
+    opts.log?.(`warning: ${s}`);
+  };
   await initBackend();
 
   const data = await readTrainingData(targets, others, cfg, opts, warn);
   const { members, logs, negativeFrames } = trainMembers(data, cfg, opts, warn);
   const [first, ...extra] = members;
   const model = new SpeakerModel(
-    { format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, leanml: VERSION, config: cfg, norm: data.norm, threshold: cfg.detect.fixedThreshold, training: null as never, members: logs.map((m, k) => memberFiles(k, cfg.detect.cohort, m.seed)) },
-    first!.net, first!.memory, first!.cohort, extra,
+    {
+      format: MODEL_FORMAT,
+      formatVersion: MODEL_FORMAT_VERSION,
+      leanml: VERSION,
+      config: cfg,
+      norm: data.norm,
+      threshold: cfg.detect.fixedThreshold,
+      training: null as never,
+      members: logs.map((m, k) => memberFiles(k, cfg.detect.cohort, m.seed)),
+    },
+    first!.net,
+    first!.memory,
+    first!.cohort,
+    extra,
   );
   const { heldOut, fromBroadcast } = await heldOutFigures(model, data, cfg, warn);
   // held-out frames of the training recordings score the target higher than any broadcast
   // (their equal-error point at 0.94-0.96 halved recall), so without a held-out broadcast the
   // fixed threshold is the better guess
-  if (!fromBroadcast && Number.isFinite(heldOut.eer) && cfg.detect.thresholdMode !== 'fixed') warn(`no whole file of the target and of another speaker could be held out, so the threshold is the fixed ${cfg.detect.fixedThreshold}; give several recordings per speaker for a calibrated one`);
+  if (!fromBroadcast && Number.isFinite(heldOut.eer) && cfg.detect.thresholdMode !== 'fixed')
+    warn(
+      `no whole file of the target and of another speaker could be held out, so the threshold is the fixed ${cfg.detect.fixedThreshold}; give several recordings per speaker for a calibrated one`,
+    );
   // max-f1 without a held-out broadcast (no best-F1 point): the normal-fit equal-error point
   const chosen = thresholdCandidates(heldOut, cfg.detect.fixedThreshold)[cfg.detect.thresholdMode] ?? heldOut.gaussianEerThreshold;
   model.meta.threshold = fromBroadcast ? chosen : cfg.detect.fixedThreshold;

@@ -45,7 +45,18 @@ export interface TrainLog {
 }
 
 /** Fills `out` (B, L, C) with normalised dB frames picked by `ids`, augmented with probability `pAug`. */
-function gather(set: FrameSet, ids: Int32Array, size: number, norm: { mean: number; std: number }, noise: FrameSet | null, pAug: number, rng: Rng, out: Float32Array, beds: FrameSet | null = null, pBed = 0): void {
+function gather(
+  set: FrameSet,
+  ids: Int32Array,
+  size: number,
+  norm: { mean: number; std: number },
+  noise: FrameSet | null,
+  pAug: number,
+  rng: Rng,
+  out: Float32Array,
+  beds: FrameSet | null = null,
+  pBed = 0,
+): void {
   const tmp = new Float32Array(size);
   const tmp2 = new Float32Array(size);
   for (let b = 0; b < ids.length; b++) {
@@ -204,12 +215,24 @@ export function trainEmbedding(net: EmbeddingNet, data: TrainingData, cfg: Speak
         if (miningFrom < 0 && zero > 0.5) miningFrom = step;
       }
       if (step >= avgFrom) {
-        vars.forEach((v, i) => { const w = v.dataSync(); const a = avg[i]!; for (let j = 0; j < a.length; j++) a[j]! += w[j]!; });
+        vars.forEach((v, i) => {
+          const w = v.dataSync();
+          const a = avg[i]!;
+          for (let j = 0; j < a.length; j++) a[j]! += w[j]!;
+        });
         nAvg++;
       }
       progress.update(step + 1);
     }
-    if (nAvg > 1) vars.forEach((v, i) => v.assign(tf.tensor(Float32Array.from(avg[i]!, (x) => x / nAvg), v.shape)));
+    if (nAvg > 1)
+      vars.forEach((v, i) =>
+        v.assign(
+          tf.tensor(
+            Float32Array.from(avg[i]!, (x) => x / nAvg),
+            v.shape,
+          ),
+        ),
+      );
   } finally {
     progress.stop();
     opt.dispose();
@@ -218,7 +241,17 @@ export function trainEmbedding(net: EmbeddingNet, data: TrainingData, cfg: Speak
 }
 
 /** For each anchor, the pool negative with the highest a·n among those violating the margin (else the random one). */
-function hardestNegatives(net: EmbeddingNet, data: TrainingData, bufA: Float32Array, bufP: Float32Array, fallback: Int32Array, poolSize: number, bufPool: Float32Array, cfg: SpeakerConfig, rng: Rng): Int32Array {
+function hardestNegatives(
+  net: EmbeddingNet,
+  data: TrainingData,
+  bufA: Float32Array,
+  bufP: Float32Array,
+  fallback: Int32Array,
+  poolSize: number,
+  bufPool: Float32Array,
+  cfg: SpeakerConfig,
+  rng: Rng,
+): Int32Array {
   const { frameColumns: L, nMels: C } = cfg.audio;
   const B = fallback.length;
   const poolIds = randomIds(rng, data.negatives.count, poolSize);
@@ -235,7 +268,10 @@ function hardestNegatives(net: EmbeddingNet, data: TrainingData, bufA: Float32Ar
     let bestS = -Infinity;
     for (let j = 0; j < poolSize; j++) {
       const s = sim[b * poolSize + j]!;
-      if (s > ap[b]! - cfg.train.margin && s > bestS) { bestS = s; best = j; }
+      if (s > ap[b]! - cfg.train.margin && s > bestS) {
+        bestS = s;
+        best = j;
+      }
     }
     if (best >= 0) out[b] = poolIds[best]!;
   }

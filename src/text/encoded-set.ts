@@ -57,8 +57,13 @@ export function encodeLines(lines: LabelledLine[], vocab: Vocabulary, labelNames
     labelOffsets[i + 1] = labels.length;
   });
   return {
-    size: lines.length, tokenOffsets, idOffsets: Int32Array.from(idOffsets), ids: Int32Array.from(ids),
-    labelOffsets, labels: Int32Array.from(labels), lineNumbers: Int32Array.from(lines, (l) => l.line),
+    size: lines.length,
+    tokenOffsets,
+    idOffsets: Int32Array.from(idOffsets),
+    ids: Int32Array.from(ids),
+    labelOffsets,
+    labels: Int32Array.from(labels),
+    lineNumbers: Int32Array.from(lines, (l) => l.line),
   };
 }
 
@@ -79,7 +84,15 @@ export function subset(set: EncodedSet, rows: ArrayLike<number>): EncodedSet {
     for (let j = set.labelOffsets[r]!; j < set.labelOffsets[r + 1]!; j++) labels.push(set.labels[j]!);
     labelOffsets[i + 1] = labels.length;
   }
-  return { size: rows.length, tokenOffsets, idOffsets: Int32Array.from(idOffsets), ids: Int32Array.from(ids), labelOffsets, labels: Int32Array.from(labels), lineNumbers: Int32Array.from(rows, (r) => set.lineNumbers[r]!) };
+  return {
+    size: rows.length,
+    tokenOffsets,
+    idOffsets: Int32Array.from(idOffsets),
+    ids: Int32Array.from(ids),
+    labelOffsets,
+    labels: Int32Array.from(labels),
+    lineNumbers: Int32Array.from(rows, (r) => set.lineNumbers[r]!),
+  };
 }
 
 /** Number of tokens of line i. */
@@ -105,7 +118,10 @@ export function bagBatch(set: EncodedSet, rows: ArrayLike<number>): { ids: Int32
 }
 
 /** Sequence batch: ids (B, T, S) row-major padded with PAD, and each line's token count. */
-export function sequenceBatch(set: EncodedSet, rows: ArrayLike<number>): { ids: Int32Array; batch: number; steps: number; rowsPerToken: number; lengths: Int32Array } {
+export function sequenceBatch(
+  set: EncodedSet,
+  rows: ArrayLike<number>,
+): { ids: Int32Array; batch: number; steps: number; rowsPerToken: number; lengths: Int32Array } {
   let T = 1;
   let S = 1;
   const lengths = new Int32Array(rows.length);
@@ -164,7 +180,10 @@ export function epochBatches(set: EncodedSet, batchSize: number, rng: Rng): Int3
 export function encodedSetTensors(set: EncodedSet, prefix: string): StateDict {
   const t = (a: Int32Array): { data: Int32Array; shape: number[] } => ({ data: a, shape: [a.length] });
   return {
-    [`${prefix}.tokenOffsets`]: t(set.tokenOffsets), [`${prefix}.idOffsets`]: t(set.idOffsets), [`${prefix}.ids`]: t(set.ids),
-    [`${prefix}.labelOffsets`]: t(set.labelOffsets), [`${prefix}.labels`]: t(set.labels),
+    [`${prefix}.tokenOffsets`]: t(set.tokenOffsets),
+    [`${prefix}.idOffsets`]: t(set.idOffsets),
+    [`${prefix}.ids`]: t(set.ids),
+    [`${prefix}.labelOffsets`]: t(set.labelOffsets),
+    [`${prefix}.labels`]: t(set.labels),
   };
 }

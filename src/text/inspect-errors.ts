@@ -76,7 +76,11 @@ function argmax(a: Float32Array, from: number, n: number): number {
  * r.errors[0].moved[0]; // { index: 4, token: 'free', delta: 1.8 }: pushed the margin towards the wrong label
  * ```
  */
-export function inspectErrors(model: TextModel, input: string | LabelledLine[] | undefined, opts: { errors?: number; top?: number; labelPrefix?: string } = {}): InspectResult {
+export function inspectErrors(
+  model: TextModel,
+  input: string | LabelledLine[] | undefined,
+  opts: { errors?: number; top?: number; labelPrefix?: string } = {},
+): InspectResult {
   const maxErrors = opts.errors ?? 20;
   const name = typeof input === 'string' ? input : 'input';
   const lines = Array.isArray(input) ? input : readLabelledLines(input, { labelPrefix: opts.labelPrefix });
@@ -110,8 +114,16 @@ export function inspectErrors(model: TextModel, input: string | LabelledLine[] |
     const r = model.settings.net.arch === 'gru' ? gruMoves(model, one, dw, db) : bagMoves(model, one, dw, db);
     const moved = Array.from(r.deltas, (delta, index) => ({ index, token: tokens[index]!, delta })).sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta));
     return {
-      line: set.lineNumbers[i]!, tokens, gold: goldIdx.map((c) => model.labels[c]!), predicted: model.labels[pred]!,
-      probability: probs[i * C + pred]!, goldProbability: probs[i * C + gold]!, margin: r.margin, deltas: r.deltas, moved: moved.slice(0, opts.top ?? 5), gates: r.gates,
+      line: set.lineNumbers[i]!,
+      tokens,
+      gold: goldIdx.map((c) => model.labels[c]!),
+      predicted: model.labels[pred]!,
+      probability: probs[i * C + pred]!,
+      goldProbability: probs[i * C + gold]!,
+      margin: r.margin,
+      deltas: r.deltas,
+      moved: moved.slice(0, opts.top ?? 5),
+      gates: r.gates,
     };
   });
   const totals = new Map<string, { total: number; count: number }>();
@@ -123,7 +135,10 @@ export function inspectErrors(model: TextModel, input: string | LabelledLine[] |
       totals.set(e.tokens[t]!, x);
     });
   }
-  const topTokens = [...totals].map(([token, x]) => ({ token, ...x })).sort((a, b) => b.total - a.total).slice(0, 20);
+  const topTokens = [...totals]
+    .map(([token, x]) => ({ token, ...x }))
+    .sort((a, b) => b.total - a.total)
+    .slice(0, 20);
   return { arch: model.settings.net.arch, lines: set.size, errorCount, errors, topTokens };
 }
 
@@ -147,13 +162,22 @@ function gruMoves(model: TextModel, one: ReturnType<typeof subset>, dw: Float32A
     deltas[t] = m - prev;
     prev = m;
   }
-  const meanOf = (a: Float32Array, abs: boolean): Float32Array => Float32Array.from({ length: T }, (_, t) => {
-    let s = 0;
-    for (let j = 0; j < H; j++) s += abs ? Math.abs(a[t * H + j]!) : a[t * H + j]!;
-    return s / H;
-  });
+  const meanOf = (a: Float32Array, abs: boolean): Float32Array =>
+    Float32Array.from({ length: T }, (_, t) => {
+      let s = 0;
+      for (let j = 0; j < H; j++) s += abs ? Math.abs(a[t * H + j]!) : a[t * H + j]!;
+      return s / H;
+    });
   const cut = (a: Float32Array): Float32Array => a.slice(0, T * H);
-  const gates: LineGates = { hidden: H, reset: cut(g.reset), update: cut(g.update), candidate: cut(g.candidate), meanReset: meanOf(g.reset, false), meanUpdate: meanOf(g.update, false), meanCandidate: meanOf(g.candidate, true) };
+  const gates: LineGates = {
+    hidden: H,
+    reset: cut(g.reset),
+    update: cut(g.update),
+    candidate: cut(g.candidate),
+    meanReset: meanOf(g.reset, false),
+    meanUpdate: meanOf(g.update, false),
+    meanCandidate: meanOf(g.candidate, true),
+  };
   return { margin: prev, deltas, gates };
 }
 

@@ -20,39 +20,58 @@ const round = (a: ArrayLike<number>): number[] => Array.from(a, (v) => Math.roun
 function tokenSpans(tokens: string[], deltas: Float32Array): string {
   let max = 1e-9;
   for (const d of deltas) max = Math.max(max, Math.abs(d));
-  return tokens.map((t, i) => {
-    const a = Math.min(1, Math.abs(deltas[i]!) / max);
-    const bg = deltas[i]! > 0 ? `rgba(220,40,40,${a.toFixed(3)})` : `rgba(40,90,220,${a.toFixed(3)})`;
-    return `<span class="tok" style="background:${bg}" title="${esc(t)}: ${deltas[i]! >= 0 ? '+' : ''}${deltas[i]!.toFixed(3)}">${esc(t)}</span>`;
-  }).join(' ');
+  return tokens
+    .map((t, i) => {
+      const a = Math.min(1, Math.abs(deltas[i]!) / max);
+      const bg = deltas[i]! > 0 ? `rgba(220,40,40,${a.toFixed(3)})` : `rgba(40,90,220,${a.toFixed(3)})`;
+      return `<span class="tok" style="background:${bg}" title="${esc(t)}: ${deltas[i]! >= 0 ? '+' : ''}${deltas[i]!.toFixed(3)}">${esc(t)}</span>`;
+    })
+    .join(' ');
 }
 
 /** The page as a string. */
 export function renderInspectReport(r: InspectResult, model: TextModel): string {
   const arch = r.arch;
-  const sections = r.errors.map((e, k) => {
-    const T = Math.min(e.tokens.length, MAX_HEATMAP_TOKENS);
-    const moved = e.moved.map((m) => `<li><b>${esc(m.token)}</b> (token ${m.index + 1}): ${m.delta >= 0 ? '+' : ''}${m.delta.toFixed(3)}</li>`).join('');
-    let maps = '';
-    if (e.gates) {
-      const H = e.gates.hidden;
-      const data = { tokens: e.tokens.slice(0, T), H, reset: round(e.gates.reset.subarray(0, T * H)), update: round(e.gates.update.subarray(0, T * H)), candidate: round(e.gates.candidate.subarray(0, T * H)) };
-      const summary = e.tokens.slice(0, T).map((t, i) => `<tr><td>${i + 1}</td><td>${esc(t)}</td><td>${e.gates!.meanReset[i]!.toFixed(3)}</td><td>${e.gates!.meanUpdate[i]!.toFixed(3)}</td><td>${e.gates!.meanCandidate[i]!.toFixed(3)}</td><td>${e.deltas[i]!.toFixed(3)}</td></tr>`).join('');
-      maps = `
+  const sections = r.errors
+    .map((e, k) => {
+      const T = Math.min(e.tokens.length, MAX_HEATMAP_TOKENS);
+      const moved = e.moved.map((m) => `<li><b>${esc(m.token)}</b> (token ${m.index + 1}): ${m.delta >= 0 ? '+' : ''}${m.delta.toFixed(3)}</li>`).join('');
+      let maps = '';
+      if (e.gates) {
+        const H = e.gates.hidden;
+        const data = {
+          tokens: e.tokens.slice(0, T),
+          H,
+          reset: round(e.gates.reset.subarray(0, T * H)),
+          update: round(e.gates.update.subarray(0, T * H)),
+          candidate: round(e.gates.candidate.subarray(0, T * H)),
+        };
+        const summary = e.tokens
+          .slice(0, T)
+          .map(
+            (t, i) =>
+              `<tr><td>${i + 1}</td><td>${esc(t)}</td><td>${e.gates!.meanReset[i]!.toFixed(3)}</td><td>${e.gates!.meanUpdate[i]!.toFixed(3)}</td><td>${e.gates!.meanCandidate[i]!.toFixed(3)}</td><td>${e.deltas[i]!.toFixed(3)}</td></tr>`,
+          )
+          .join('');
+        maps = `
   <div class="maps" data-k="${k}">
     ${['reset', 'update', 'candidate'].map((g) => `<figure><figcaption>${g === 'reset' ? 'reset gate r' : g === 'update' ? 'update gate z (1 = keep the old state)' : 'candidate state n'} — ${H} units × ${T} tokens${e.tokens.length > T ? ` (first ${T} of ${e.tokens.length})` : ''}</figcaption><canvas class="heat" data-gate="${g}"></canvas></figure>`).join('')}
     <div class="hover">hover a cell</div>
   </div>
   <details><summary>per-token means over units</summary><table class="sum"><tr><th>#</th><th>token</th><th>mean r</th><th>mean z</th><th>mean |n|</th><th>margin move</th></tr>${summary}</table></details>
   <script type="application/json" id="gates-${k}">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>`;
-    }
-    return `<section class="err">
+      }
+      return `<section class="err">
   <h2>line ${e.line}: gold <span class="gold">${esc(e.gold.join(', '))}</span>, predicted <span class="pred">${esc(e.predicted)}</span> (p = ${e.probability.toFixed(3)}; gold p = ${e.goldProbability.toFixed(3)}; margin ${e.margin.toFixed(3)})</h2>
   <p class="text">${tokenSpans(e.tokens, e.deltas)}</p>
   <p>tokens that moved the decision most:</p><ol class="moved">${moved}</ol>${maps}
 </section>`;
-  }).join('\n');
-  const top = r.topTokens.slice(0, 12).map((t) => `<li>${esc(t.token)}: ${t.total >= 0 ? '+' : ''}${t.total.toFixed(3)} over ${t.count}</li>`).join('');
+    })
+    .join('\n');
+  const top = r.topTokens
+    .slice(0, 12)
+    .map((t) => `<li>${esc(t.token)}: ${t.total >= 0 ? '+' : ''}${t.total.toFixed(3)} over ${t.count}</li>`)
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>leanml text inspect — ${r.errors.length} errors</title>
 <style>
@@ -70,7 +89,7 @@ table.sum { border-collapse: collapse; font-size: 12px; } table.sum td, table.su
 .legend { font-size: 12px; color: #555; }
 </style></head><body>
 <h1>leanml text inspect: ${r.errorCount} of ${r.lines} lines misclassified (${arch}), ${r.errors.length} shown</h1>
-<p class="legend">Labels: ${esc(model.labels.slice(0, 50).join(', '))}${model.labels.length > 50 ? ', …' : ''}. A token's colour is how much it moved the margin of the predicted label over the gold label: <span class="tok" style="background:rgba(220,40,40,0.8)">red</span> towards the wrong label, <span class="tok" style="background:rgba(40,90,220,0.8)">blue</span> towards the gold one. ${arch === 'gru' ? 'Heatmaps: rows are hidden units, columns tokens; gates from 0 (white) to 1 (dark), the candidate state from −1 (blue) to 1 (red).' : 'Bag: each token\'s exact additive share of the margin.'}</p>
+<p class="legend">Labels: ${esc(model.labels.slice(0, 50).join(', '))}${model.labels.length > 50 ? ', …' : ''}. A token's colour is how much it moved the margin of the predicted label over the gold label: <span class="tok" style="background:rgba(220,40,40,0.8)">red</span> towards the wrong label, <span class="tok" style="background:rgba(40,90,220,0.8)">blue</span> towards the gold one. ${arch === 'gru' ? 'Heatmaps: rows are hidden units, columns tokens; gates from 0 (white) to 1 (dark), the candidate state from −1 (blue) to 1 (red).' : "Bag: each token's exact additive share of the margin."}</p>
 ${top ? `<p>tokens that pushed these errors most (sum of moves): </p><ol class="top">${top}</ol>` : ''}
 ${sections || '<p>No misclassified lines.</p>'}
 <script>

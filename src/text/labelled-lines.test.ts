@@ -11,7 +11,10 @@ import { Vocabulary } from './vocabulary.js';
 describe('labelled lines', () => {
   it('reads labels anywhere and several per line, skipping blank lines', () => {
     const lines = parseLabelledLines('__label__a x y\n\n z __label__b __label__a w\n', 'f.txt');
-    assert.deepEqual(lines, [{ labels: ['a'], tokens: ['x', 'y'], line: 1 }, { labels: ['b', 'a'], tokens: ['z', 'w'], line: 3 }]);
+    assert.deepEqual(lines, [
+      { labels: ['a'], tokens: ['x', 'y'], line: 1 },
+      { labels: ['b', 'a'], tokens: ['z', 'w'], line: 3 },
+    ]);
   });
 
   it('names the file and line of a line without a label, and an empty input', () => {
@@ -27,13 +30,15 @@ describe('labelled lines', () => {
   });
 
   it('never throws anything but a FormatError on arbitrary text', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => {
-      try {
-        parseLabelledLines(s, 'fuzz');
-      } catch (err) {
-        assert.equal((err as Error).name, 'FormatError');
-      }
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (s) => {
+        try {
+          parseLabelledLines(s, 'fuzz');
+        } catch (err) {
+          assert.equal((err as Error).name, 'FormatError');
+        }
+      }),
+    );
   });
 
   it('pads batches with PAD, keeps true lengths, and spreads multi-label targets', () => {

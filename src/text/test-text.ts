@@ -39,7 +39,9 @@ export function textMetrics(labels: string[], top1: Int32Array, gold: number[][]
     for (const c of g) if (c !== p) fn[c]!++;
   });
   const perLabel: TextMetrics['perLabel'] = {};
-  let P = 0, R = 0, F = 0;
+  let P = 0,
+    R = 0,
+    F = 0;
   labels.forEach((l, c) => {
     const m = prf(tp[c]!, fp[c]!, fn[c]!);
     perLabel[l] = { ...m, support: support[c]! };

@@ -50,7 +50,11 @@ export interface TextModelMeta {
 export type TextPrediction = { label: string; probability: number }[];
 
 export class TextModel {
-  constructor(readonly meta: TextModelMeta, readonly vocab: Vocabulary, readonly net: TextNet) {}
+  constructor(
+    readonly meta: TextModelMeta,
+    readonly vocab: Vocabulary,
+    readonly net: TextNet,
+  ) {}
 
   get labels(): string[] {
     return this.meta.labels;
@@ -87,7 +91,10 @@ export class TextModel {
   /** Predictions for parsed lines. */
   predictLines(lines: LabelledLine[], k = 1): TextPrediction[] {
     if (lines.length === 0) return [];
-    const set = this.encode(lines.map((l) => ({ ...l, labels: [] })), 'input');
+    const set = this.encode(
+      lines.map((l) => ({ ...l, labels: [] })),
+      'input',
+    );
     const C = this.labels.length;
     const probs = this.probabilities(set);
     const kk = Math.min(Math.max(1, k), C);
@@ -152,7 +159,9 @@ function readMeta(dir: string): TextModelMeta {
   }
   if (meta?.format !== TEXT_MODEL_FORMAT) throw new FormatError(`${path}: format is '${String(meta?.format)}', expected '${TEXT_MODEL_FORMAT}'`);
   if (meta.formatVersion !== TEXT_MODEL_FORMAT_VERSION) {
-    throw new FormatError(`${path}: model format version ${String(meta.formatVersion)} (written by leanml ${String(meta.leanml)}), but this leanml ${VERSION} reads version ${TEXT_MODEL_FORMAT_VERSION}; retrain the model with this version`);
+    throw new FormatError(
+      `${path}: model format version ${String(meta.formatVersion)} (written by leanml ${String(meta.leanml)}), but this leanml ${VERSION} reads version ${TEXT_MODEL_FORMAT_VERSION}; retrain the model with this version`,
+    );
   }
   if (!meta.settings?.vocab || !meta.settings.net || !meta.settings.train) throw new FormatError(`${path}: settings missing`);
   try {
@@ -160,7 +169,8 @@ function readMeta(dir: string): TextModelMeta {
   } catch (err) {
     throw new FormatError(`${path}: ${(err as Error).message}`);
   }
-  if (!Array.isArray(meta.labels) || meta.labels.length < 1 || meta.labels.some((l) => typeof l !== 'string')) throw new FormatError(`${path}: 'labels' must be a non-empty list of strings`);
+  if (!Array.isArray(meta.labels) || meta.labels.length < 1 || meta.labels.some((l) => typeof l !== 'string'))
+    throw new FormatError(`${path}: 'labels' must be a non-empty list of strings`);
   return meta;
 }
 

@@ -52,7 +52,10 @@ export class TextNet extends Module {
     this.settings = { ...settings };
     this.numLabels = numLabels;
     const bag = settings.arch === 'bag';
-    this.embedding = this.addModule('embedding', new EmbeddingBag(vocabSize, settings.dim, { mode: 'mean', paddingIdx: PAD_ID, unitNorm: bag && settings.unitNorm, seed }));
+    this.embedding = this.addModule(
+      'embedding',
+      new EmbeddingBag(vocabSize, settings.dim, { mode: 'mean', paddingIdx: PAD_ID, unitNorm: bag && settings.unitNorm, seed }),
+    );
     this.gru = bag ? null : this.addModule('gru', new GRU(settings.dim, settings.hidden, { seed: seed + 1 }));
     this.fc = this.addModule('fc', new Linear(bag ? settings.dim : settings.hidden, numLabels, { seed: seed + 2 }));
   }

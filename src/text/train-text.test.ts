@@ -57,8 +57,15 @@ for (const arch of ['bag', 'gru'] as const) {
       const texts = ['the goal of the team', 'guitar and drum', 'zzz unknown words', ''];
       const a = model.predict(texts, 3);
       const b = back.predict(texts, 3);
-      assert.deepEqual(b.map((p) => p.map((x) => x.label)), a.map((p) => p.map((x) => x.label)));
-      expectClose(b.flat().map((x) => x.probability), a.flat().map((x) => x.probability), { atol: 1e-6 });
+      assert.deepEqual(
+        b.map((p) => p.map((x) => x.label)),
+        a.map((p) => p.map((x) => x.label)),
+      );
+      expectClose(
+        b.flat().map((x) => x.probability),
+        a.flat().map((x) => x.probability),
+        { atol: 1e-6 },
+      );
       back.dispose();
       const meta = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
       assert.equal(meta.versions.leanml, meta.leanml);

@@ -46,7 +46,10 @@ export function batchLoss(net: TextNet, x: BagInput | SequenceInput, targets: Fl
     let t = targets;
     if (out.packed) {
       // Labels follow the sort: row i of the packed logits is original row sortedIndices[i].
-      const rows = permuteRows(Array.from({ length: x.batch }, (_, i) => targets.subarray(i * C, (i + 1) * C)), out.packed.sortedIndices);
+      const rows = permuteRows(
+        Array.from({ length: x.batch }, (_, i) => targets.subarray(i * C, (i + 1) * C)),
+        out.packed.sortedIndices,
+      );
       t = new Float32Array(targets.length);
       rows.forEach((r, i) => t.set(r, i * C));
     }
@@ -108,7 +111,10 @@ export async function trainText(input: string | LabelledLine[] | undefined, opts
   const trainRows = order.subarray(nValid);
   const labelNames = [...new Set(lines.flatMap((l) => l.labels))].sort();
   if (labelNames.length === 0) throw new FormatError(`${name}: no labels`);
-  const vocab = Vocabulary.build(Array.from(trainRows, (r) => lines[r]!.tokens), settings.vocab);
+  const vocab = Vocabulary.build(
+    Array.from(trainRows, (r) => lines[r]!.tokens),
+    settings.vocab,
+  );
   const all = encodeLines(lines, vocab, labelNames, name);
   const train = subset(all, trainRows);
   const valid = explicit ? (explicit.length ? encodeLines(explicit, vocab, labelNames, 'validation lines') : null) : nValid > 0 ? subset(all, validRows) : null;
@@ -116,13 +122,30 @@ export async function trainText(input: string | LabelledLine[] | undefined, opts
   await initBackend();
   const net = new TextNet(vocab.size, labelNames.length, settings.net, settings.train.seed);
   const report: TextTrainingReport = {
-    trainLines: train.size, validationLines: valid?.size ?? 0, epochs: 0, bestEpoch: 0, history: [],
-    validationLoss: null, validationAccuracy: null, seconds: 0, backend: backendInfo().name,
+    trainLines: train.size,
+    validationLines: valid?.size ?? 0,
+    epochs: 0,
+    bestEpoch: 0,
+    history: [],
+    validationLoss: null,
+    validationAccuracy: null,
+    seconds: 0,
+    backend: backendInfo().name,
   };
-  const model = new TextModel({
-    format: TEXT_MODEL_FORMAT, formatVersion: TEXT_MODEL_FORMAT_VERSION, leanml: VERSION, versions: { leanml: VERSION, tfjs: tf.version_core },
-    settings, labels: labelNames, vocabularySize: vocab.size, training: report,
-  }, vocab, net);
+  const model = new TextModel(
+    {
+      format: TEXT_MODEL_FORMAT,
+      formatVersion: TEXT_MODEL_FORMAT_VERSION,
+      leanml: VERSION,
+      versions: { leanml: VERSION, tfjs: tf.version_core },
+      settings,
+      labels: labelNames,
+      vocabularySize: vocab.size,
+      training: report,
+    },
+    vocab,
+    net,
+  );
   const opt = new Adam(net.trainableVariables(), { lr: settings.train.lr });
   const C = labelNames.length;
   let best: { loss: number; weights: StateDict } | null = null;
@@ -144,7 +167,9 @@ export async function trainText(input: string | LabelledLine[] | undefined, opts
       const v = valid ? evaluateLoss(model, valid) : null;
       report.history.push({ epoch, trainLoss: lossSum / train.size, validationLoss: v?.loss ?? null, validationAccuracy: v?.accuracy ?? null, seconds });
       report.epochs = epoch;
-      log(`epoch ${epoch}: train loss ${(lossSum / train.size).toFixed(4)}${v ? `, held-out loss ${v.loss.toFixed(4)}, accuracy ${v.accuracy.toFixed(4)}` : ''} (${seconds.toFixed(1)} s)`);
+      log(
+        `epoch ${epoch}: train loss ${(lossSum / train.size).toFixed(4)}${v ? `, held-out loss ${v.loss.toFixed(4)}, accuracy ${v.accuracy.toFixed(4)}` : ''} (${seconds.toFixed(1)} s)`,
+      );
       if (!Number.isFinite(lossSum)) throw new Error(`text train: the loss became ${lossSum} in epoch ${epoch}; lower --lr`);
       if (v) {
         if (!best || v.loss < best.loss) {

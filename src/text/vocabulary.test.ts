@@ -10,7 +10,13 @@ const base = { ...DEFAULT_TEXT_SETTINGS.vocab, minCount: 2, buckets: 100 };
 
 describe('Vocabulary', () => {
   it('keeps tokens seen minCount times, most frequent first, after PAD and </s>', () => {
-    const v = Vocabulary.build([['b', 'a', 'b'], ['a', 'b', 'c']], base);
+    const v = Vocabulary.build(
+      [
+        ['b', 'a', 'b'],
+        ['a', 'b', 'c'],
+      ],
+      base,
+    );
     assert.deepEqual(v.words, ['</s>', 'b', 'a']);
     assert.equal(v.wordId('b'), 2);
     assert.equal(v.wordId('a'), 3);

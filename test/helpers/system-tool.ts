@@ -36,7 +36,15 @@ export const CHROMIUM: SystemTool = Object.freeze({
  * Chromium's launch flags for tests: headless as root, and no background connections (this
  * machine's network is closed, and Chromium would otherwise try many at every start).
  */
-export const CHROMIUM_ARGS: readonly string[] = Object.freeze(['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']);
+export const CHROMIUM_ARGS: readonly string[] = Object.freeze([
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]);
 
 /** ffmpeg and ffprobe, which decode every format besides WAV. */
 export const FFMPEG: SystemTool = Object.freeze({ name: 'ffmpeg', command: ['ffmpeg', 'ffprobe'], debianPackage: 'ffmpeg' });
@@ -84,7 +92,11 @@ export function missingParts(tool: SystemTool, env: NodeJS.ProcessEnv = process.
  * also printed to stderr once so it shows in any reporter. Throws instead when
  * `LEANML_REQUIRE_TOOLS=1`, so a CI run without the tool fails rather than skipping.
  */
-export function requireTool(tool: SystemTool, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = (l) => process.stderr.write(l)): string | undefined {
+export function requireTool(
+  tool: SystemTool,
+  env: NodeJS.ProcessEnv = process.env,
+  log: (line: string) => void = (l) => process.stderr.write(l),
+): string | undefined {
   const missing = missingParts(tool, env);
   if (missing.length === 0) return undefined;
   const reason = `${tool.name} is not installed (${missing.join(', ')} missing): apt-get install ${tool.debianPackage}`;

@@ -60,7 +60,18 @@ export function closure(lock: Lockfile, roots: Record<string, string>, from = ''
  * The consumer's lock: leanml from `tarball` (a path relative to the project) with its runtime
  * dependencies, plus `extra` packages (name -> range) taken from leanml's lock.
  */
-export function consumerLock(lock: Lockfile, leanml: { version: string; dependencies: Record<string, string>; peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }> }, tarball: string, integrity: string, extra: Record<string, string> = {}): Lockfile {
+export function consumerLock(
+  lock: Lockfile,
+  leanml: {
+    version: string;
+    dependencies: Record<string, string>;
+    peerDependencies?: Record<string, string>;
+    peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  },
+  tarball: string,
+  integrity: string,
+  extra: Record<string, string> = {},
+): Lockfile {
   const keys = closure(lock, { ...leanml.dependencies, ...extra });
   const packages: Record<string, LockEntry> = {
     '': { name: 'consumer', version: '1.0.0', dependencies: { leanml: `file:${tarball}`, ...extra } },

@@ -61,7 +61,10 @@ function install(t: TestContext, project: string, tarball: string, extra: Record
   const rel = `../${tarball.split('/').pop()}`;
   rmSync(project, { recursive: true, force: true });
   mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module', dependencies: { leanml: `file:${rel}`, ...extra } }, null, 2));
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module', dependencies: { leanml: `file:${rel}`, ...extra } }, null, 2),
+  );
   writeFileSync(join(project, 'package-lock.json'), JSON.stringify(consumerLock(lock, pkg, rel, integrity, extra), null, 2));
   const r = run('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], project);
   if (r.status === 0) return true;
@@ -74,7 +77,10 @@ function install(t: TestContext, project: string, tarball: string, extra: Record
 function tsc(project: string, files: string[]): void {
   writeFileSync(
     join(project, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, noEmit: true }, files }),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, noEmit: true },
+      files,
+    }),
   );
   const r = run(process.execPath, [TSC, '-p', '.'], project);
   assert.equal(r.status, 0, `tsc with skipLibCheck: false in a consumer project:\n${r.stdout}${r.stderr}`);
@@ -102,7 +108,10 @@ describe('the packed package installed into an empty project', () => {
     const paths = info!.files.map((f) => f.path);
     assert.ok(paths.includes('dist/nn/generated/tfjs-extras.cjs'), 'the tfjs-core extras bundle is packed');
     assert.ok(paths.includes('LICENSE'), 'LICENSE is packed');
-    assert.deepEqual(paths.filter((p) => /\.test\.|test-helpers|^src\/|^test\/|^bench\//.test(p)), []);
+    assert.deepEqual(
+      paths.filter((p) => /\.test\.|test-helpers|^src\/|^test\/|^bench\//.test(p)),
+      [],
+    );
   });
 
   it(`without TensorFlow.js: at most ${LEAN_INSTALL_MAX_BYTES / 2 ** 20} MB, every pure module imports and typechecks, nn says what to install`, (t) => {

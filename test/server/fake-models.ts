@@ -16,7 +16,9 @@ const VOCAB: Record<string, number[]> = {
 };
 
 function cosine(a: Float32Array, b: Float32Array): number {
-  let d = 0, na = 0, nb = 0;
+  let d = 0,
+    na = 0,
+    nb = 0;
   for (let i = 0; i < a.length; i++) {
     d += a[i]! * b[i]!;
     na += a[i]! * a[i]!;
@@ -54,7 +56,11 @@ export class FakeVectors implements VectorsModel {
   }
   analogies(a: string, b: string, c: string, k: number): ScoredWord[] {
     const [va, vb, vc] = [this.wordVector(a), this.wordVector(b), this.wordVector(c)];
-    return this.ranked(va.map((x, i) => x - vb[i]! + vc[i]!), [a, b, c], k);
+    return this.ranked(
+      va.map((x, i) => x - vb[i]! + vc[i]!),
+      [a, b, c],
+      k,
+    );
   }
   predict(text: string, k: number, threshold: number): LabelProb[] {
     const p = text.includes('royal') ? 0.9 : 0.3;

@@ -35,10 +35,13 @@ describe('speaker ensemble', () => {
   it('writes a self-describing directory listing both members', () => {
     const meta = JSON.parse(readFileSync(join(dir, 'ens', 'model.json'), 'utf8'));
     assert.equal(meta.config.train.ensemble, 2);
-    assert.deepEqual(meta.members.map((m: { net: string; memory: string; seed: number }) => [m.net, m.memory, m.seed]), [
-      ['net.safetensors', 'memory.npy', 3],
-      ['net-1.safetensors', 'memory-1.npy', 1003],
-    ]);
+    assert.deepEqual(
+      meta.members.map((m: { net: string; memory: string; seed: number }) => [m.net, m.memory, m.seed]),
+      [
+        ['net.safetensors', 'memory.npy', 3],
+        ['net-1.safetensors', 'memory-1.npy', 1003],
+      ],
+    );
     for (const m of meta.members) assert.ok(existsSync(join(dir, 'ens', m.net)) && existsSync(join(dir, 'ens', m.memory)));
     assert.equal(meta.training.members.length, 2);
   });
@@ -52,7 +55,8 @@ describe('speaker ensemble', () => {
       const ens = await detectSpeaker(loaded, BROADCAST, { chunkColumns: 300 });
       assert.ok(ens.scores.some(Number.isFinite));
       const parts: Awaited<ReturnType<typeof detectSpeaker>>[] = [];
-      for (const m of loaded.members) parts.push(await detectSpeaker(new SpeakerModel(loaded.meta, m.net, m.memory, m.cohort), BROADCAST, { chunkColumns: 300 }));
+      for (const m of loaded.members)
+        parts.push(await detectSpeaker(new SpeakerModel(loaded.meta, m.net, m.memory, m.cohort), BROADCAST, { chunkColumns: 300 }));
       assert.notDeepEqual(parts[0]!.scores, parts[1]!.scores, 'the members are different nets');
       const mean = Float32Array.from(ens.scores, (_, c) => (parts[0]!.scores[c]! + parts[1]!.scores[c]!) / 2);
       expectClose(ens.scores, mean, { atol: 1e-5, rtol: 1e-5 }, 'ensemble = mean of members');

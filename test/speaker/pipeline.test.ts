@@ -51,7 +51,10 @@ describe('speaker pipeline', () => {
     // one recording per speaker: no whole file to hold out, so the fixed threshold, with a warning
     assert.equal(meta.training.heldOut.wholeClips, false);
     assert.equal(meta.threshold, meta.config.detect.fixedThreshold);
-    assert.ok(meta.training.warnings.some((w: string) => /fixed 0.7/.test(w)), JSON.stringify(meta.training.warnings));
+    assert.ok(
+      meta.training.warnings.some((w: string) => /fixed 0.7/.test(w)),
+      JSON.stringify(meta.training.warnings),
+    );
     assert.ok(meta.training.heldOut.targetFrames > 0 && meta.training.heldOut.nonTargetFrames > 0);
   });
 
@@ -73,7 +76,10 @@ describe('speaker pipeline', () => {
     assert.equal(streamed.scores.length, oneShot.scores.length);
     // frames are embedded from different blocks: float32 sums in another order
     expectClose(streamed.scores, oneShot.scores, { atol: 1e-4, rtol: 1e-4 }, 'streamed vs one-shot column scores');
-    assert.deepEqual(streamed.segments.map((s) => [s.start, s.end]), oneShot.segments.map((s) => [s.start, s.end]));
+    assert.deepEqual(
+      streamed.segments.map((s) => [s.start, s.end]),
+      oneShot.segments.map((s) => [s.start, s.end]),
+    );
     assert.ok(Math.abs(oneShot.duration - 30) < 0.1);
   });
 
@@ -88,7 +94,10 @@ describe('speaker pipeline', () => {
     const x = await loadMono(TARGET, 22050);
     const short = join(dir, 'short.wav');
     writeWav(short, [x.subarray(0, 22050 * 4)], 22050);
-    await assert.rejects(trainSpeakerModel([short], OTHERS, { configure: tiny }), (e: Error) => e instanceof UsageError && /only .* s of target speech/.test(e.message) && e.message.includes('short.wav'));
+    await assert.rejects(
+      trainSpeakerModel([short], OTHERS, { configure: tiny }),
+      (e: Error) => e instanceof UsageError && /only .* s of target speech/.test(e.message) && e.message.includes('short.wav'),
+    );
   });
 
   it('a silent target is refused; a silent recording gives no segments and a warning', async () => {
@@ -98,7 +107,10 @@ describe('speaker pipeline', () => {
     const warnings: string[] = [];
     const r = await detectSpeaker(model, silent, { log: (l) => warnings.push(l) });
     assert.equal(r.segments.length, 0);
-    assert.ok(warnings.some((w) => /silent/.test(w)), warnings.join('; '));
+    assert.ok(
+      warnings.some((w) => /silent/.test(w)),
+      warnings.join('; '),
+    );
   });
 
   it('mixed sample rates in training are resampled with a warning', async () => {
@@ -106,10 +118,19 @@ describe('speaker pipeline', () => {
     const other22 = join(dir, 'other-22k.wav');
     writeWav(other22, [x], 22050);
     const logs: string[] = [];
-    const m = await trainSpeakerModel([TARGET], [OTHERS[0]!, other22], { configure: (c) => { tiny(c); c.train.steps = 2; }, log: (l) => logs.push(l) });
+    const m = await trainSpeakerModel([TARGET], [OTHERS[0]!, other22], {
+      configure: (c) => {
+        tiny(c);
+        c.train.steps = 2;
+      },
+      log: (l) => logs.push(l),
+    });
     m.dispose();
     // the warning names a file of each rate
-    assert.ok(logs.some((l) => /mixed sample rates \(16000 Hz, e\.g\. .*target\.wav; 22050 Hz, e\.g\. .*other-22k\.wav\)/.test(l)), logs.join('; '));
+    assert.ok(
+      logs.some((l) => /mixed sample rates \(16000 Hz, e\.g\. .*target\.wav; 22050 Hz, e\.g\. .*other-22k\.wav\)/.test(l)),
+      logs.join('; '),
+    );
   });
 
   it('a model directory from another version, or no model at all, is a clear error', async () => {
@@ -146,7 +167,22 @@ describe('speaker pipeline', () => {
 
   it('CLI: train writes a model directory and a JSON summary', () => {
     const out = join(dir, 'cli-model');
-    const r = leanml(['speaker', 'train', '--target', TARGET, '--others', ...OTHERS, '--out', out, '--steps', '2', '--ensemble', '2', '--threshold-mode', 'eer-normal']);
+    const r = leanml([
+      'speaker',
+      'train',
+      '--target',
+      TARGET,
+      '--others',
+      ...OTHERS,
+      '--out',
+      out,
+      '--steps',
+      '2',
+      '--ensemble',
+      '2',
+      '--threshold-mode',
+      'eer-normal',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
     assert.equal(s.otherSpeakers, 2);

@@ -21,9 +21,19 @@ function fakeResult(seconds: number, segments: { start: number; end: number; sco
   const T = Math.ceil(seconds / COL);
   const scores = new Float32Array(T).fill(0.2);
   const level = Float32Array.from({ length: T }, (_, c) => 1e-3 * (1 + Math.sin(c / 7) ** 2));
-  for (const s of segments) for (let c = Math.floor(s.start / COL); c < Math.min(T, Math.ceil(s.end / COL)); c++) { scores[c] = s.score; level[c] = 4e-3; }
+  for (const s of segments)
+    for (let c = Math.floor(s.start / COL); c < Math.min(T, Math.ceil(s.end / COL)); c++) {
+      scores[c] = s.score;
+      level[c] = 4e-3;
+    }
   return {
-    duration: seconds, threshold: 0.5, columnSeconds: COL, scores, gate: new Uint8Array(T).fill(1), level, segments,
+    duration: seconds,
+    threshold: 0.5,
+    columnSeconds: COL,
+    scores,
+    gate: new Uint8Array(T).fill(1),
+    level,
+    segments,
     info: { path: 'x.wav', container: 'WAV', codec: 'pcm_s16le', sampleRate: SR, channels: 1, frames: seconds * SR, duration: seconds, decoder: 'native' },
     warnings: [],
   };
@@ -42,7 +52,10 @@ describe('report helpers', () => {
     try {
       const big = join(dir, 'big.wav');
       writeWav(big, [new Float32Array(7_000_000)], SR); // 28 MB of float32
-      assert.throws(() => writeReport(join(dir, 'r.html'), fakeResult(10, []), { audioPath: big, embedAudio: true }), (e: Error) => e instanceof LimitError && /big\.wav is 2\d\.\d MiB/.test(e.message));
+      assert.throws(
+        () => writeReport(join(dir, 'r.html'), fakeResult(10, []), { audioPath: big, embedAudio: true }),
+        (e: Error) => e instanceof LimitError && /big\.wav is 2\d\.\d MiB/.test(e.message),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -75,14 +88,18 @@ describe('speaker report in Chromium', { skip: requireTool(CHROMIUM) }, () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(pathToFileURL(report).href);
     // wavesurfer has drawn the regions once it is ready (page-side code as strings: no DOM types here)
-    await page.waitForFunction("window.leanmlReport && window.leanmlReport.regions.getRegions().length === window.leanmlReport.data.segments.length");
+    await page.waitForFunction('window.leanmlReport && window.leanmlReport.regions.getRegions().length === window.leanmlReport.data.segments.length');
     return { page, errors };
   }
 
   it('short file: lane, strip, axis in m:ss; a click plays the segment and stops at its end; downloads', async () => {
     const x = Float32Array.from({ length: SR * 12 }, (_, i) => 0.2 * Math.sin((2 * Math.PI * 440 * i) / SR));
     writeWav(join(dir, 'show & tell.wav'), [x], SR);
-    const r = fakeResult(12, [{ start: 1, end: 2.5, score: 0.8 }, { start: 6.25, end: 7, score: 0.7 }, { start: 9, end: 11, score: 0.9 }]);
+    const r = fakeResult(12, [
+      { start: 1, end: 2.5, score: 0.8 },
+      { start: 6.25, end: 7, score: 0.7 },
+      { start: 9, end: 11, score: 0.9 },
+    ]);
     const report = join(dir, 'report.html');
     writeReport(report, r, { audioPath: join(dir, 'show & tell.wav'), title: 'show <&> tell' });
     const { page, errors } = await open(report);
@@ -93,13 +110,18 @@ describe('speaker report in Chromium', { skip: requireTool(CHROMIUM) }, () => {
     const path = await page.locator('#lane path.curve').getAttribute('d');
     assert.ok(path && path.split('L').length > 200, 'the score curve is drawn');
     // the time axis (in wavesurfer's shadow DOM) reads m:ss
-    const axis = (await page.evaluate("window.leanmlReport.ws.getWrapper().getRootNode().textContent")) as string;
+    const axis = (await page.evaluate('window.leanmlReport.ws.getWrapper().getRootNode().textContent')) as string;
     assert.match(axis, /0:05/);
     await page.waitForFunction("document.getElementById('audio').readyState >= 1");
-    await page.locator('#lane rect.seg').nth(1).click({ position: { x: 2, y: 60 } });
+    await page
+      .locator('#lane rect.seg')
+      .nth(1)
+      .click({ position: { x: 2, y: 60 } });
     const state = await page.waitForFunction(
       "(() => { const a = document.getElementById('audio'); const l = window.lastPlayed; return l && !a.paused && a.currentTime >= 6.2 ? { index: l.index, t: a.currentTime } : null; })()",
-      undefined, { timeout: 10_000 });
+      undefined,
+      { timeout: 10_000 },
+    );
     const s = (await state.jsonValue()) as { index: number; t: number };
     assert.equal(s.index, 1);
     assert.ok(s.t >= 6.2 && s.t <= 7.3, `currentTime ${s.t}`);
@@ -110,7 +132,8 @@ describe('speaker report in Chromium', { skip: requireTool(CHROMIUM) }, () => {
     await page.locator('tr.row').nth(2).click();
     assert.equal(await page.evaluate('window.lastPlayed.index'), 2);
     // downloads: the same text as detect --format audacity / rttm
-    const text = async (kind: string): Promise<string> => (await page.evaluate(`fetch(document.querySelector('[data-export="${kind}"]').href).then((r) => r.text())`)) as string;
+    const text = async (kind: string): Promise<string> =>
+      (await page.evaluate(`fetch(document.querySelector('[data-export="${kind}"]').href).then((r) => r.text())`)) as string;
     assert.equal(await text('audacity'), toAudacity(r));
     assert.equal(await text('rttm'), toRttm(r, 'show <&> tell'));
     assert.equal(await page.locator('[data-export="audacity"]').getAttribute('download'), 'show <&> tell.labels.txt');
@@ -126,9 +149,13 @@ describe('speaker report in Chromium', { skip: requireTool(CHROMIUM) }, () => {
     const { page, errors } = await open(report);
     assert.equal(await page.locator('tr.row').count(), 300);
     assert.equal(await page.locator('tr.row').nth(299).locator('td').nth(1).textContent(), '1:59:39.0');
-    const axis = (await page.evaluate("window.leanmlReport.ws.getWrapper().getRootNode().textContent")) as string;
+    const axis = (await page.evaluate('window.leanmlReport.ws.getWrapper().getRootNode().textContent')) as string;
     assert.match(axis, /1:\d\d:00/, 'the axis passes the hour as h:mm:ss');
-    const width = async (): Promise<{ wave: number; lane: number }> => (await page.evaluate("({ wave: window.leanmlReport.ws.getWrapper().scrollWidth, lane: parseFloat(document.getElementById('curve').style.width) })")) as { wave: number; lane: number };
+    const width = async (): Promise<{ wave: number; lane: number }> =>
+      (await page.evaluate("({ wave: window.leanmlReport.ws.getWrapper().scrollWidth, lane: parseFloat(document.getElementById('curve').style.width) })")) as {
+        wave: number;
+        lane: number;
+      };
     const before = await width();
     for (let i = 0; i < 6; i++) await page.click('#zoomIn');
     await page.waitForFunction(`window.leanmlReport.ws.getWrapper().scrollWidth > ${before.wave * 20}`);
@@ -138,7 +165,10 @@ describe('speaker report in Chromium', { skip: requireTool(CHROMIUM) }, () => {
     // a segment late in the file: the view scrolls to it, and the lane scrolls with the strip
     await page.locator('tr.row').nth(250).click();
     await page.waitForTimeout(100);
-    const view = (await page.evaluate("({ scroll: window.leanmlReport.ws.getScroll(), shift: document.getElementById('curve').style.transform })")) as { scroll: number; shift: string };
+    const view = (await page.evaluate("({ scroll: window.leanmlReport.ws.getScroll(), shift: document.getElementById('curve').style.transform })")) as {
+      scroll: number;
+      shift: string;
+    };
     const x = (segs[250]!.start / 7200) * zoomed.wave;
     assert.ok(view.scroll > 0 && view.scroll <= x && x - view.scroll < 1200, `scrolled to ${view.scroll}, segment at ${x}`);
     assert.equal(view.shift, `translateX(${-view.scroll}px)`);

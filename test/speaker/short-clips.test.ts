@@ -60,7 +60,10 @@ describe('speaker train with short clips', () => {
       const t = m.meta.training;
       const s = t.speakers!.find((x) => x.role === 'target')!;
       assert.ok(s.joinedFiles > 0 && s.speechSeconds === Math.round(t.targetSeconds * 10) / 10, JSON.stringify(s));
-      assert.ok(lines.some((l) => /^target: \d+\.\d s of speech in \d+ of \d+ files \(\d+ short clips joined\)/.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => /^target: \d+\.\d s of speech in \d+ of \d+ files \(\d+ short clips joined\)/.test(l)),
+        lines.join('\n'),
+      );
       assert.equal(t.speakers!.filter((x) => x.role === 'other' && x.speechSeconds > 0).length, OTHERS.length);
       assert.ok(!t.warnings.some((w) => /shorter than one/.test(w)), JSON.stringify(t.warnings));
     } finally {
@@ -70,7 +73,10 @@ describe('speaker train with short clips', () => {
 
   it('under 10 s of target speech after joining is a usage error saying so', async () => {
     cut(target.subarray(0, SR * 6), SR, 1.5, join(dir, 'few'));
-    await assert.rejects(trainSpeakerModel([join(dir, 'few')], OTHERS, { configure: tiny }), (e: unknown) => e instanceof UsageError && /only \d+\.\d s of target speech .*short clips joined.*need at least 10 s/.test(e.message));
+    await assert.rejects(
+      trainSpeakerModel([join(dir, 'few')], OTHERS, { configure: tiny }),
+      (e: unknown) => e instanceof UsageError && /only \d+\.\d s of target speech .*short clips joined.*need at least 10 s/.test(e.message),
+    );
   });
 
   it('a silent clip among the target clips is skipped with a warning naming it', async () => {
@@ -78,7 +84,10 @@ describe('speaker train with short clips', () => {
     writeWav(join(dir, 'with-silence', 'zz-silent.wav'), [new Float32Array(SR * 2)], SR);
     const warnings: string[] = [];
     const f = await speakerFrames(speakerFiles(join(dir, 'with-silence')), presetConfig('default'), true, (w) => warnings.push(w), new Set());
-    assert.ok(warnings.some((w) => /zz-silent\.wav: silent; skipped/.test(w)), JSON.stringify(warnings));
+    assert.ok(
+      warnings.some((w) => /zz-silent\.wav: silent; skipped/.test(w)),
+      JSON.stringify(warnings),
+    );
     assert.equal(f.usedFiles.length, 3);
   });
 });

@@ -26,18 +26,38 @@ export function conv2DBackpropInputConfig(original: tf.KernelConfig): tf.KernelC
   const kernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }) => {
     const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
     const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as Attrs;
-    const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst');
-    if (dataFormat !== 'NHWC' || info.strideHeight !== 1 || info.strideWidth !== 1 || dy.dtype !== 'float32') return fallback(args as Parameters<tf.KernelFunc>[0]);
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape,
+      filter.shape as [number, number, number, number],
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst',
+    );
+    if (dataFormat !== 'NHWC' || info.strideHeight !== 1 || info.strideWidth !== 1 || dy.dtype !== 'float32')
+      return fallback(args as Parameters<tf.KernelFunc>[0]);
     const { filterHeight: kh, filterWidth: kw } = info;
     const { top, bottom, left, right } = info.padInfo;
-    const padding: tf.backend_util.ExplicitPadding = [[0, 0], [kh - 1 - top, kh - 1 - bottom], [kw - 1 - left, kw - 1 - right], [0, 0]];
+    const padding: tf.backend_util.ExplicitPadding = [
+      [0, 0],
+      [kh - 1 - top, kh - 1 - bottom],
+      [kw - 1 - left, kw - 1 - right],
+      [0, 0],
+    ];
     if (padding.flat().some((p) => p < 0)) return fallback(args as Parameters<tf.KernelFunc>[0]);
     const backend = args.backend as unknown as WasmBackendLike;
     const rotated = callWasmKernel('Reverse', backend, { x: filter }, { dims: [0, 1] });
     let swapped: tf.TensorInfo | null = null;
     try {
       swapped = callWasmKernel('Transpose', backend, { x: rotated }, { perm: [0, 1, 3, 2] }); // (KH, KW, CO, CI)
-      return callWasmKernel('Conv2D', backend, { x: dy, filter: swapped }, { strides: [1, 1], pad: padding, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode });
+      return callWasmKernel(
+        'Conv2D',
+        backend,
+        { x: dy, filter: swapped },
+        { strides: [1, 1], pad: padding, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode },
+      );
     } finally {
       backend.disposeData(rotated.dataId);
       if (swapped) backend.disposeData(swapped.dataId);

@@ -15,7 +15,8 @@ function unsortedSegmentSum(args: { inputs: tf.NamedTensorInfoMap; backend: tf.K
   const numSegments = (args.attrs as { numSegments: number }).numSegments;
   const idRank = segmentIds.shape.length;
   for (let i = 0; i < idRank; i++) {
-    if (segmentIds.shape[i] !== x.shape[i]) throw new Error(`UnsortedSegmentSum (wasm): segmentIds shape (${segmentIds.shape}) must prefix x shape (${x.shape})`);
+    if (segmentIds.shape[i] !== x.shape[i])
+      throw new Error(`UnsortedSegmentSum (wasm): segmentIds shape (${segmentIds.shape}) must prefix x shape (${x.shape})`);
   }
   if (x.dtype !== 'float32' && x.dtype !== 'int32') throw new Error(`UnsortedSegmentSum (wasm): x must be float32 or int32, got ${x.dtype}`);
   const inner = x.shape.slice(idRank).reduce((a, b) => a * b, 1);

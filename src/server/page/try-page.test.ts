@@ -8,7 +8,6 @@ import { CHROMIUM, CHROMIUM_ARGS, requireTool } from '../../../test/helpers/syst
 import { createServer } from '../create-server.js';
 import { ModelRegistry } from '../model-registry.js';
 
-
 describe('serve: the try-it page in headless Chromium', { skip: requireTool(CHROMIUM) }, () => {
   let app: FastifyInstance;
   let browser: Browser;
@@ -17,7 +16,10 @@ describe('serve: the try-it page in headless Chromium', { skip: requireTool(CHRO
   const consoleErrors: string[] = [];
 
   before(async () => {
-    const reg = new ModelRegistry().add('vectors', 'wiki', new FakeVectors()).add('vectors', 'cls', new FakeVectors(true)).add('linear', 'spam', new FakeLinear());
+    const reg = new ModelRegistry()
+      .add('vectors', 'wiki', new FakeVectors())
+      .add('vectors', 'cls', new FakeVectors(true))
+      .add('linear', 'spam', new FakeLinear());
     app = await createServer(reg, { logLevel: 'silent', limits: { maxK: 50 } });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: CHROMIUM.path, args: [...CHROMIUM_ARGS] });
@@ -86,6 +88,9 @@ describe('serve: the try-it page in headless Chromium', { skip: requireTool(CHRO
 
   it('runs without console errors under its content security policy', () => {
     // the one 400 is the k=999 request above, made on purpose
-    assert.deepEqual(consoleErrors.filter((e) => !/status of 400/.test(e)), []);
+    assert.deepEqual(
+      consoleErrors.filter((e) => !/status of 400/.test(e)),
+      [],
+    );
   });
 });

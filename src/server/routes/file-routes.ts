@@ -27,7 +27,9 @@ export async function registerFileRoutes(app: FastifyInstance, dir: string): Pro
       }
       const range = e.headers?.['Content-Range'] ?? e.headers?.['content-range'];
       if (range) reply.header('content-range', range);
-      return reply.code(416).send({ error: { code: 'range', message: `range not satisfiable (the file is ${range?.replace('bytes */', '') ?? 'smaller'} bytes)` } });
+      return reply
+        .code(416)
+        .send({ error: { code: 'range', message: `range not satisfiable (the file is ${range?.replace('bytes */', '') ?? 'smaller'} bytes)` } });
     });
     await registerStatic(files, dir);
   });

@@ -18,12 +18,26 @@ export function registerInfoRoutes(app: FastifyInstance, ctx: RouteContext): voi
         response: {
           200: {
             type: 'object',
-            properties: { status: { type: 'string' }, version: { type: 'string' }, uptimeSeconds: { type: 'number' }, models: { type: 'integer' }, heavyInFlight: { type: 'integer' }, heavyLimit: { type: 'integer' } },
+            properties: {
+              status: { type: 'string' },
+              version: { type: 'string' },
+              uptimeSeconds: { type: 'number' },
+              models: { type: 'integer' },
+              heavyInFlight: { type: 'integer' },
+              heavyLimit: { type: 'integer' },
+            },
           },
         },
       },
     },
-    async () => ({ status: 'ok', version: VERSION, uptimeSeconds: (Date.now() - started) / 1000, models: ctx.registry.size, heavyInFlight: ctx.limiter.active, heavyLimit: ctx.limiter.max }),
+    async () => ({
+      status: 'ok',
+      version: VERSION,
+      uptimeSeconds: (Date.now() - started) / 1000,
+      models: ctx.registry.size,
+      heavyInFlight: ctx.limiter.active,
+      heavyLimit: ctx.limiter.max,
+    }),
   );
 
   app.get(
@@ -40,13 +54,26 @@ export function registerInfoRoutes(app: FastifyInstance, ctx: RouteContext): voi
                 type: 'array',
                 items: {
                   type: 'object',
-                  properties: { name: { type: 'string' }, kind: { type: 'string', enum: ['vectors', 'linear', 'speaker'] }, dim: { type: 'integer' }, supervised: { type: 'boolean' }, labels: { type: 'array', items: { type: 'string' } } },
+                  properties: {
+                    name: { type: 'string' },
+                    kind: { type: 'string', enum: ['vectors', 'linear', 'speaker'] },
+                    dim: { type: 'integer' },
+                    supervised: { type: 'boolean' },
+                    labels: { type: 'array', items: { type: 'string' } },
+                  },
                   required: ['name', 'kind'],
                 },
               },
               limits: {
                 type: 'object',
-                properties: { maxK: { type: 'integer' }, maxBatch: { type: 'integer' }, maxTextLength: { type: 'integer' }, maxWordLength: { type: 'integer' }, bodyLimit: { type: 'integer' }, audioBodyLimit: { type: 'integer' } },
+                properties: {
+                  maxK: { type: 'integer' },
+                  maxBatch: { type: 'integer' },
+                  maxTextLength: { type: 'integer' },
+                  maxWordLength: { type: 'integer' },
+                  bodyLimit: { type: 'integer' },
+                  audioBodyLimit: { type: 'integer' },
+                },
               },
             },
           },

@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from '../page/page-assets.js';
 
 // The page only talks to this server, so everything else is refused by the browser.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Registers `GET /`, `/page.js` and `/page.css` (hidden from the OpenAPI document). */
 export function registerPageRoutes(app: FastifyInstance): void {

@@ -24,7 +24,14 @@ export async function registerSpeakerRoutes(app: FastifyInstance, ctx: RouteCont
       '/v1/speaker/:name/detect',
       {
         bodyLimit: limits.audioBodyLimit,
-        schema: { tags: ['speaker'], summary: 'Where the target speaker talks in the uploaded recording', consumes: ['application/octet-stream', 'audio/wav', 'audio/mpeg'], params: NAME_PARAMS, ...schemas.speakerDetect, response: { ...schemas.speakerDetect.response, ...ERROR_RESPONSES } },
+        schema: {
+          tags: ['speaker'],
+          summary: 'Where the target speaker talks in the uploaded recording',
+          consumes: ['application/octet-stream', 'audio/wav', 'audio/mpeg'],
+          params: NAME_PARAMS,
+          ...schemas.speakerDetect,
+          response: { ...schemas.speakerDetect.response, ...ERROR_RESPONSES },
+        },
       },
       async (req, reply) => {
         const model = registry.get('speaker', req.params.name);
