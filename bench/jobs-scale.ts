@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRedis } from '../test/helpers/redis-server.js';
-import { loadMono, writeWav } from '../src/audio/index.js';
+import { DEFAULT_AUDIO, loadMono, writeWav } from '../src/audio/index.js';
 import { openQueue, queueStatus, submitJobs } from '../src/jobs/index.js';
 import type { BenchResult } from './result.js';
 
@@ -33,7 +33,7 @@ function option(args: string[], name: string, def: string): string {
 export async function makeAudio(n: number, minutes: number): Promise<string[]> {
   const dir = join(ROOT, 'bench/data/jobs-scale', `${minutes}min`);
   mkdirSync(dir, { recursive: true });
-  const sr = 22050;
+  const sr = DEFAULT_AUDIO.sampleRate;
   const x = await loadMono(join(DEMO, 'broadcast.wav'), sr);
   const len = Math.round(minutes * 60 * sr);
   const paths: string[] = [];

@@ -149,6 +149,35 @@ function rotating(words: string[], make: (w: string) => autocannon.Request): aut
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
+/** A small spam classifier, trained in a few milliseconds; returns the model file in `dir`. */
+async function spamModel(dir: string): Promise<string> {
+  const train = join(dir, 'spam.txt');
+  const rows: string[] = [];
+  for (let i = 0; i < 200; i++)
+    rows.push(`${LABEL_PREFIX}spam win free prize offer click ${i % 13}`, `${LABEL_PREFIX}ham meeting report friday lunch notes ${i % 11}`);
+  writeFileSync(train, `${rows.join('\n')}\n`);
+  const linearPath = join(dir, 'spam.lnr');
+  saveLinearModel((await trainLinear(train, { passes: 2 })).model, linearPath);
+  return linearPath;
+}
+
+/** The request mix: word vectors and neighbours of model `m`, predictions of the linear model `spam`. */
+function scenarioMix(): Scenario[] {
+  const words = queryWords();
+  const texts = ['win a free prize now', 'notes from the friday meeting', 'click here for a free offer', 'lunch is moved to noon'];
+  return [
+    { name: 'wordVector', requests: rotating(words, (w) => ({ method: 'GET', path: `/v1/vectors/m/word?w=${encodeURIComponent(w)}` })) },
+    {
+      name: 'nearestNeighbors',
+      requests: rotating(words, (w) => ({ method: 'POST', path: '/v1/vectors/m/nn', headers: JSON_HEADERS, body: JSON.stringify({ words: [w], k: 10 }) })),
+    },
+    {
+      name: 'linearPredict',
+      requests: rotating(texts, (t) => ({ method: 'POST', path: '/v1/linear/spam/predict', headers: JSON_HEADERS, body: JSON.stringify({ texts: [t] }) })),
+    },
+  ];
+}
+
 export async function run(args: string[]): Promise<BenchResult> {
   if (args.includes('--workers-compare')) return workersCompare(args);
   const seconds = Number(option(args, '--duration', '30'));
@@ -156,31 +185,11 @@ export async function run(args: string[]): Promise<BenchResult> {
   const vectors = option(args, '--vectors', DEFAULT_VECTORS);
   const tmp = mkdtempSync(join(tmpdir(), 'leanml-serve-load-'));
   try {
-    // a small spam classifier, trained in a few milliseconds
-    const train = join(tmp, 'spam.txt');
-    const rows: string[] = [];
-    for (let i = 0; i < 200; i++)
-      rows.push(`${LABEL_PREFIX}spam win free prize offer click ${i % 13}`, `${LABEL_PREFIX}ham meeting report friday lunch notes ${i % 11}`);
-    writeFileSync(train, `${rows.join('\n')}\n`);
-    const linearPath = join(tmp, 'spam.lnr');
-    saveLinearModel((await trainLinear(train, { passes: 2 })).model, linearPath);
+    const linearPath = await spamModel(tmp);
     const vm = openFastText(vectors);
     const vocab = vm.nwords;
     vm.close();
-
-    const words = queryWords();
-    const texts = ['win a free prize now', 'notes from the friday meeting', 'click here for a free offer', 'lunch is moved to noon'];
-    const scenarios: Scenario[] = [
-      { name: 'wordVector', requests: rotating(words, (w) => ({ method: 'GET', path: `/v1/vectors/m/word?w=${encodeURIComponent(w)}` })) },
-      {
-        name: 'nearestNeighbors',
-        requests: rotating(words, (w) => ({ method: 'POST', path: '/v1/vectors/m/nn', headers: JSON_HEADERS, body: JSON.stringify({ words: [w], k: 10 }) })),
-      },
-      {
-        name: 'linearPredict',
-        requests: rotating(texts, (t) => ({ method: 'POST', path: '/v1/linear/spam/predict', headers: JSON_HEADERS, body: JSON.stringify({ texts: [t] }) })),
-      },
-    ];
+    const scenarios = scenarioMix();
 
     const ours = await startProcess([
       MAIN,
@@ -255,25 +264,8 @@ async function workersCompare(args: string[]): Promise<BenchResult> {
   const vectors = option(args, '--vectors', DEFAULT_VECTORS);
   const tmp = mkdtempSync(join(tmpdir(), 'leanml-serve-load-'));
   try {
-    const train = join(tmp, 'spam.txt');
-    const rows: string[] = [];
-    for (let i = 0; i < 200; i++) rows.push(`__label__spam win free prize offer click ${i % 13}`, `__label__ham meeting report friday lunch notes ${i % 11}`);
-    writeFileSync(train, `${rows.join('\n')}\n`);
-    const linearPath = join(tmp, 'spam.lnr');
-    saveLinearModel((await trainLinear(train, { passes: 2 })).model, linearPath);
-    const words = queryWords();
-    const texts = ['win a free prize now', 'notes from the friday meeting', 'click here for a free offer', 'lunch is moved to noon'];
-    const scenarios: Scenario[] = [
-      { name: 'wordVector', requests: rotating(words, (w) => ({ method: 'GET', path: `/v1/vectors/m/word?w=${encodeURIComponent(w)}` })) },
-      {
-        name: 'nearestNeighbors',
-        requests: rotating(words, (w) => ({ method: 'POST', path: '/v1/vectors/m/nn', headers: JSON_HEADERS, body: JSON.stringify({ words: [w], k: 10 }) })),
-      },
-      {
-        name: 'linearPredict',
-        requests: rotating(texts, (t) => ({ method: 'POST', path: '/v1/linear/spam/predict', headers: JSON_HEADERS, body: JSON.stringify({ texts: [t] }) })),
-      },
-    ];
+    const linearPath = await spamModel(tmp);
+    const scenarios = scenarioMix();
     const serveArgs = (n: number) => [
       MAIN,
       'serve',

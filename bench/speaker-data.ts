@@ -12,10 +12,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_AUDIO } from '../src/audio/audio-defaults.js';
+import { encodeWavHeader } from '../src/audio/wav-writer.js';
 import { Rng } from '../src/core/rng.js';
 
 /** Sample rate of everything generated (the speaker pipeline's native rate). */
-export const SR = 22050;
+export const SR = DEFAULT_AUDIO.sampleRate;
 
 /** One synthetic voice: engine plus engine arguments. */
 export interface Voice {
@@ -330,23 +332,12 @@ export function hiss(n: number, rng: Rng, rms: number, cutoff = 5000): Float32Ar
   return scaleTo(out, rms);
 }
 
-/** Writes mono 16-bit PCM WAV (clipped to [-1, 1]). */
+/** Writes mono 16-bit PCM WAV (clipped to [-1, 1]); the header is `encodeWavHeader`'s. */
 export function writeWav16(path: string, x: Float32Array, sr = SR): void {
-  const buf = Buffer.alloc(44 + x.length * 2);
-  buf.write('RIFF', 0);
-  buf.writeUInt32LE(36 + x.length * 2, 4);
-  buf.write('WAVE', 8);
-  buf.write('fmt ', 12);
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(sr, 24);
-  buf.writeUInt32LE(sr * 2, 28);
-  buf.writeUInt16LE(2, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write('data', 36);
-  buf.writeUInt32LE(x.length * 2, 40);
-  for (let i = 0; i < x.length; i++) buf.writeInt16LE(Math.round(Math.max(-1, Math.min(1, x[i]!)) * 32767), 44 + i * 2);
+  const header = encodeWavHeader({ sampleRate: sr, channels: 1, frames: x.length, encoding: 'pcm16' });
+  const buf = Buffer.alloc(header.length + x.length * 2);
+  buf.set(header, 0);
+  for (let i = 0; i < x.length; i++) buf.writeInt16LE(Math.round(Math.max(-1, Math.min(1, x[i]!)) * 32767), header.length + i * 2);
   writeFileSync(path, buf);
 }
 

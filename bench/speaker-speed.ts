@@ -48,53 +48,10 @@ function baseMaterial(dir: string): string {
   exec('espeak-ng', ['-v', 'en-gb+f3', '-s', '150', '-w', clip('e2.wav'), `${TEXT[1]} ${TEXT[0]}`]);
   exec('flite', ['-voice', 'slt', '-t', TEXT[0]!, '-o', clip('f1.wav')]);
   exec('flite', ['-voice', 'rms', '-t', `${TEXT[0]} ${TEXT[1]}`, '-o', clip('f2.wav')]);
-  exec('sox', [
-    '-n',
-    '-r',
-    '22050',
-    '-c',
-    '1',
-    clip('m1.wav'),
-    'synth',
-    '30',
-    'pluck',
-    'C4',
-    'pluck',
-    'E4',
-    'pluck',
-    'G4',
-    'remix',
-    '-',
-    'fade',
-    '0.5',
-    '30',
-    '0.5',
-    'gain',
-    '-12',
-  ]);
-  exec('sox', [
-    '-n',
-    '-r',
-    '22050',
-    '-c',
-    '1',
-    clip('m2.wav'),
-    'synth',
-    '25',
-    'sine',
-    '220',
-    'sine',
-    '277',
-    'sine',
-    '330',
-    'tremolo',
-    '3',
-    '40',
-    'remix',
-    '-',
-    'gain',
-    '-15',
-  ]);
+  // synthetic music, mono at 22,050 Hz (joined and resampled with the rest below)
+  const synth = (out: string, effects: string) => exec('sox', ['-n', '-r', '22050', '-c', '1', out, ...effects.split(' ')]);
+  synth(clip('m1.wav'), 'synth 30 pluck C4 pluck E4 pluck G4 remix - fade 0.5 30 0.5 gain -12');
+  synth(clip('m2.wav'), 'synth 25 sine 220 sine 277 sine 330 tremolo 3 40 remix - gain -15');
   const order = [
     join(DEMO, 'broadcast.wav'),
     clip('e1.wav'),

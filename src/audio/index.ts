@@ -4,7 +4,7 @@
  * downmix, resampling, STFT and mel spectrograms equal to torchaudio 0.13, log compression,
  * fixed-length framing, and a streaming pipeline for long recordings.
  */
-export { DEFAULT_AUDIO } from './audio-defaults.js';
+export { DEFAULT_AUDIO, DEFAULT_MEL } from './audio-defaults.js';
 export { audioInfo } from './audio-info.js';
 export { openAudio, type AudioInfo, type AudioSource } from './audio-source.js';
 export { decodeAudio, downmixChunk, loadMono, type DecodedAudio } from './decode-audio.js';

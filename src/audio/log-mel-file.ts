@@ -6,7 +6,7 @@
  */
 import { applyTopDb } from './log-mel.js';
 import type { Mel, MelChunk } from './mel-spectrogram.js';
-import { DEFAULT_AUDIO } from './audio-defaults.js';
+import { DEFAULT_AUDIO, DEFAULT_MEL } from './audio-defaults.js';
 import { streamLogMel, type StreamLogMelOptions } from './stream-log-mel.js';
 
 /**
@@ -38,7 +38,7 @@ export async function logMelFile(path: string, opts: StreamLogMelOptions = {}): 
   }
   const data = new Float32Array(M * T);
   for (let t = 0; t < T; t++) for (let m = 0; m < M; m++) data[m * T + t] = frames[t * M + m]!;
-  if (topDb !== undefined && topDb !== null && (rest.log ?? 'db') === 'db' && data.length > 0) {
+  if (topDb !== undefined && topDb !== null && (rest.log ?? DEFAULT_MEL.log) === 'db' && data.length > 0) {
     let max = -Infinity;
     for (let i = 0; i < data.length; i++) if (data[i]! > max) max = data[i]!;
     applyTopDb(data, max, topDb);

@@ -4,6 +4,7 @@
  * (0.13) computes them, with `amin`, `refValue` and `topDb`, or the natural log with an offset.
  */
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_MEL } from './audio-defaults.js';
 import type { Mel } from './mel-spectrogram.js';
 
 /** Options of `amplitudeToDb`, named after torchaudio's `AmplitudeToDB`/`amplitude_to_DB`. */
@@ -30,7 +31,7 @@ export interface LogOptions extends DbOptions {
 }
 
 function resolveDb(opts: DbOptions): { multiplier: number; amin: number; dbRef: number; topDb: number | null } {
-  const amin = opts.amin ?? 1e-10;
+  const amin = opts.amin ?? DEFAULT_MEL.amin;
   const refValue = opts.refValue ?? 1;
   const stype = opts.stype ?? 'power';
   if (!(amin > 0)) throw new UsageError(`amplitudeToDb: amin must be > 0, got ${amin}`);
@@ -91,12 +92,12 @@ export function lnInto(x: Float32Array, out: Float32Array, offset = 1e-6): void 
  * const lm = logMel(melSpectrogram(x), { topDb: 80 });
  */
 export function logMel(mel: Mel, opts: LogOptions = {}): Mel {
-  const kind = opts.log ?? 'db';
+  const kind = opts.log ?? DEFAULT_MEL.log;
   let data: Float32Array;
   if (kind === 'db') data = amplitudeToDb(mel.data, opts);
   else if (kind === 'ln') {
     data = new Float32Array(mel.data.length);
-    lnInto(mel.data, data, opts.logOffset ?? 1e-6);
+    lnInto(mel.data, data, opts.logOffset ?? DEFAULT_MEL.logOffset);
   } else if (kind === 'none') data = mel.data.slice();
   else throw new UsageError(`logMel: log must be 'none', 'db' or 'ln', got '${kind as string}'`);
   return { data, nMels: mel.nMels, nFrames: mel.nFrames };

@@ -5,6 +5,7 @@
  * `[0, sampleRate // 2]`.
  */
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_MEL } from './audio-defaults.js';
 
 /** The mel scale: `htk` (`2595 log10(1 + f/700)`) or `slaney` (linear below 1 kHz, log above). */
 export type MelScale = 'htk' | 'slaney';
@@ -59,10 +60,10 @@ export interface MelFilterBank {
  * const fb = melFilterBank(1025, 128, 22050); // n_fft 2048
  */
 export function melFilterBank(nFreqs: number, nMels: number, sampleRate: number, opts: MelFilterBankOptions = {}): MelFilterBank {
-  const fMin = opts.fMin ?? 0;
+  const fMin = opts.fMin ?? DEFAULT_MEL.fMin;
   const fMax = opts.fMax ?? Math.floor(sampleRate / 2);
-  const scale = opts.melScale ?? 'htk';
-  const norm = opts.norm ?? 'none';
+  const scale = opts.melScale ?? DEFAULT_MEL.melScale;
+  const norm = opts.norm ?? DEFAULT_MEL.norm;
   if (!Number.isInteger(nFreqs) || nFreqs < 2) throw new UsageError(`melFilterBank: nFreqs must be an integer >= 2, got ${nFreqs}`);
   if (!Number.isInteger(nMels) || nMels < 1) throw new UsageError(`melFilterBank: nMels must be a positive integer, got ${nMels}`);
   if (!(fMin >= 0 && fMax > fMin)) throw new UsageError(`melFilterBank: need 0 <= fMin < fMax, got fMin ${fMin}, fMax ${fMax}`);

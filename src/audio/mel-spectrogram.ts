@@ -10,7 +10,7 @@
 import { UsageError } from '../core/errors.js';
 import { melFilterBank, type MelFilterBank, type MelNorm, type MelScale } from './mel-filter-bank.js';
 import { SpectrogramStream, resolveSpectrogramOptions, type SpectrogramOptions } from './spectrogram-stream.js';
-import { DEFAULT_AUDIO } from './audio-defaults.js';
+import { DEFAULT_AUDIO, DEFAULT_MEL } from './audio-defaults.js';
 
 /**
  * Options of `melSpectrogram`, named after torchaudio's `MelSpectrogram` arguments (camelCase).
@@ -55,10 +55,10 @@ export function resolveMelOptions(opts: MelOptions = {}): ResolvedMelOptions {
     ...resolveSpectrogramOptions(opts),
     sampleRate,
     nMels: opts.nMels ?? DEFAULT_AUDIO.nMels,
-    fMin: opts.fMin ?? 0,
+    fMin: opts.fMin ?? DEFAULT_MEL.fMin,
     fMax: opts.fMax ?? Math.floor(sampleRate / 2),
-    norm: opts.norm ?? 'none',
-    melScale: opts.melScale ?? 'htk',
+    norm: opts.norm ?? DEFAULT_MEL.norm,
+    melScale: opts.melScale ?? DEFAULT_MEL.melScale,
   };
 }
 

@@ -9,7 +9,7 @@
  */
 import { ShapeError, UsageError } from '../core/errors.js';
 import { hannWindow } from './hann-window.js';
-import { DEFAULT_AUDIO } from './audio-defaults.js';
+import { DEFAULT_AUDIO, DEFAULT_MEL } from './audio-defaults.js';
 import { RealFft } from './real-fft.js';
 
 /** STFT options, named after torchaudio's `Spectrogram` arguments (camelCase). */
@@ -44,10 +44,10 @@ export function resolveSpectrogramOptions(opts: SpectrogramOptions = {}): Resolv
     winLength,
     hopLength: opts.hopLength ?? DEFAULT_AUDIO.hopLength,
     pad: opts.pad ?? 0,
-    power: opts.power ?? 2,
+    power: opts.power ?? DEFAULT_MEL.power,
     normalized: opts.normalized ?? false,
     center: opts.center ?? true,
-    padMode: opts.padMode ?? 'reflect',
+    padMode: opts.padMode ?? DEFAULT_MEL.padMode,
   };
   if (!Number.isInteger(nFft) || nFft < 1) throw new UsageError(`spectrogram: nFft must be a positive integer, got ${nFft}`);
   if (!Number.isInteger(winLength) || winLength < 1 || winLength > nFft)

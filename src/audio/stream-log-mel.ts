@@ -5,6 +5,7 @@
  * the one-shot `logMel(melSpectrogram(loadMono(path)))`.
  */
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_MEL } from './audio-defaults.js';
 import type { AudioInfo } from './audio-source.js';
 import { dbInto, lnInto, type LogOptions } from './log-mel.js';
 import { MelSpectrogramStream, resolveMelOptions, type MelChunk, type MelOptions } from './mel-spectrogram.js';
@@ -37,7 +38,7 @@ export async function* streamLogMel(path: string, opts: StreamLogMelOptions = {}
   const chunkFrames = opts.chunkFrames ?? 1024;
   if (!Number.isInteger(chunkFrames) || chunkFrames < 1) throw new UsageError(`streamLogMel: chunkFrames must be a positive integer, got ${chunkFrames}`);
   const mel = resolveMelOptions(opts);
-  const kind = opts.log ?? 'db';
+  const kind = opts.log ?? DEFAULT_MEL.log;
   if (kind !== 'db' && kind !== 'ln' && kind !== 'none') throw new UsageError(`streamLogMel: log must be 'none', 'db' or 'ln', got '${kind as string}'`);
   const stream = new MelSpectrogramStream(mel);
   const M = stream.nMels;
@@ -48,7 +49,7 @@ export async function* streamLogMel(path: string, opts: StreamLogMelOptions = {}
   let next = 0;
   const compress = (data: Float32Array): void => {
     if (kind === 'db') dbInto(data, data, opts);
-    else if (kind === 'ln') lnInto(data, data, opts.logOffset ?? 1e-6);
+    else if (kind === 'ln') lnInto(data, data, opts.logOffset ?? DEFAULT_MEL.logOffset);
   };
   function* drain(final: boolean): Generator<MelChunk> {
     while (have >= chunkFrames || (final && have > 0)) {

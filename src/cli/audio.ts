@@ -5,7 +5,18 @@
 import { Option, type Command } from 'commander';
 import { writeNpy } from '../core/npy.js';
 import { UsageError } from '../core/errors.js';
-import { audioInfo, DEFAULT_AUDIO, loadMono, logMelFile, withInputFile, writeWav, type LogKind, type MelNorm, type MelScale } from '../audio/index.js';
+import {
+  audioInfo,
+  DEFAULT_AUDIO,
+  DEFAULT_MEL,
+  loadMono,
+  logMelFile,
+  withInputFile,
+  writeWav,
+  type LogKind,
+  type MelNorm,
+  type MelScale,
+} from '../audio/index.js';
 import { addGroup } from './group.js';
 import { floatArg, intArg } from './options.js';
 
@@ -50,16 +61,16 @@ export function registerAudio(program: Command): void {
     .option('--win-length <n>', 'Hann window length (default: n-fft)', intArg(1))
     .option('--hop-length <n>', 'samples between frames', intArg(1), DEFAULT_AUDIO.hopLength)
     .option('--n-mels <n>', 'mel bins', intArg(1), DEFAULT_AUDIO.nMels)
-    .option('--f-min <hz>', 'lowest filter frequency', floatArg(0), 0)
+    .option('--f-min <hz>', 'lowest filter frequency', floatArg(0), DEFAULT_MEL.fMin)
     .option('--f-max <hz>', 'highest filter frequency (default: sample-rate / 2)', floatArg(0))
-    .addOption(new Option('--mel-scale <scale>', 'mel scale').choices(['htk', 'slaney']).default('htk'))
-    .addOption(new Option('--norm <norm>', 'filter normalisation').choices(['none', 'slaney']).default('none'))
-    .addOption(new Option('--pad-mode <mode>', 'padding of the centred STFT').choices(['reflect', 'constant']).default('reflect'))
-    .option('--power <p>', 'exponent of the magnitude (2 = power, 1 = magnitude)', floatArg(Number.MIN_VALUE), 2)
-    .addOption(new Option('--log <kind>', 'log compression: dB (AmplitudeToDB), ln(x + offset) or none').choices(['none', 'db', 'ln']).default('db'))
+    .addOption(new Option('--mel-scale <scale>', 'mel scale').choices(['htk', 'slaney']).default(DEFAULT_MEL.melScale))
+    .addOption(new Option('--norm <norm>', 'filter normalisation').choices(['none', 'slaney']).default(DEFAULT_MEL.norm))
+    .addOption(new Option('--pad-mode <mode>', 'padding of the centred STFT').choices(['reflect', 'constant']).default(DEFAULT_MEL.padMode))
+    .option('--power <p>', 'exponent of the magnitude (2 = power, 1 = magnitude)', floatArg(Number.MIN_VALUE), DEFAULT_MEL.power)
+    .addOption(new Option('--log <kind>', 'log compression: dB (AmplitudeToDB), ln(x + offset) or none').choices(['none', 'db', 'ln']).default(DEFAULT_MEL.log))
     .option('--top-db <db>', 'with --log db: floor at max - top-db over the whole file', floatArg(0))
-    .option('--amin <x>', 'with --log db: clamp below this before the log', floatArg(Number.MIN_VALUE), 1e-10)
-    .option('--log-offset <x>', 'with --log ln: added before the log', floatArg(0), 1e-6)
+    .option('--amin <x>', 'with --log db: clamp below this before the log', floatArg(Number.MIN_VALUE), DEFAULT_MEL.amin)
+    .option('--log-offset <x>', 'with --log ln: added before the log', floatArg(0), DEFAULT_MEL.logOffset)
     .action(async (file: string, o: MelCliOptions) => {
       if (!o.out.endsWith('.npy')) throw new UsageError(`audio mel: --out must end in .npy, got '${o.out}'`);
       const mel = await withInputFile(file, (p) =>

@@ -11,6 +11,7 @@ import { FormatError, UsageError } from '../core/errors.js';
 // Only what every command needs is imported up front: predict's start-up is part of its
 // throughput, so the progress bar (convert) and the converter load when used.
 import { formatScore, formatVector } from '../fasttext/format-line.js';
+import { DEFAULT_FASTTEXT } from '../fasttext/fasttext-defaults.js';
 import { DEFAULT_IVF } from '../fasttext/ivf-search.js';
 import { openFastText } from '../fasttext/open.js';
 import { PredictStream } from '../fasttext/predict-stream.js';
@@ -65,20 +66,6 @@ function withModel(path: string, opts: Common): VectorModel {
 function common(cmd: Command): Command {
   return cmd.option('-i, --input <file>', 'read queries from FILE instead of stdin').option('--load-all', 'read the whole model into memory first');
 }
-
-/** Defaults of the fasttext commands (the fastText CLI's, where it has the command). */
-export const DEFAULT_FASTTEXT_CLI = Object.freeze({
-  /** Neighbours per query (`fasttext nn`: 10). */
-  nnK: 10,
-  /** Answers per analogy (`fasttext analogies`: 10). */
-  analogiesK: 10,
-  /** Labels per line (`fasttext predict-prob`: 1). */
-  predictK: 1,
-  /** Minimum probability (`predict-prob`: 0.0). */
-  threshold: 0,
-  /** Store element type of `convert`. */
-  dtype: 'f32' as StoreDtype,
-});
 
 const BATCH = 256;
 
@@ -172,7 +159,7 @@ export function registerFasttext(program: Command): void {
   common(g.command('nn'))
     .description('nearest neighbours of each word on stdin: k lines "word score" per query (`fasttext nn` without the prompts)')
     .argument('<model>', '.bin, .ftz or vector store')
-    .option('-k, --k <n>', 'neighbours per query', intArg(1, 1_000_000), DEFAULT_FASTTEXT_CLI.nnK)
+    .option('-k, --k <n>', 'neighbours per query', intArg(1, 1_000_000), DEFAULT_FASTTEXT.nnK)
     .option('--nprobe <n>', `stores with an index: lists scanned per query (0 = exact search over every word)`, intArg(0, 1 << 20), DEFAULT_IVF.nprobe)
     .action(async (path: string, opts: Common & { k: number }) => {
       const m = withModel(path, opts);
@@ -189,7 +176,7 @@ export function registerFasttext(program: Command): void {
   common(g.command('analogies'))
     .description('for each "A B C" on stdin, the k words closest to A - B + C (`fasttext analogies` without the prompts)')
     .argument('<model>', '.bin, .ftz or vector store')
-    .option('-k, --k <n>', 'answers per query', intArg(1, 1_000_000), DEFAULT_FASTTEXT_CLI.analogiesK)
+    .option('-k, --k <n>', 'answers per query', intArg(1, 1_000_000), DEFAULT_FASTTEXT.analogiesK)
     .action(async (path: string, opts: Common & { k: number }) => {
       const m = withModel(path, opts);
       const w = new ByteWriter();
@@ -211,8 +198,8 @@ export function registerFasttext(program: Command): void {
   common(g.command('predict'))
     .description('the k most probable labels of each line, as `fasttext predict-prob` (streams: output follows input line by line)')
     .argument('<model>', 'supervised .bin, .ftz or vector store')
-    .option('-k, --k <n>', 'labels per line (-1: all)', intArg(-1, 1_000_000), DEFAULT_FASTTEXT_CLI.predictK)
-    .option('-t, --threshold <p>', 'minimum probability', floatArg(0, 1), DEFAULT_FASTTEXT_CLI.threshold)
+    .option('-k, --k <n>', 'labels per line (-1: all)', intArg(-1, 1_000_000), DEFAULT_FASTTEXT.predictK)
+    .option('-t, --threshold <p>', 'minimum probability', floatArg(0, 1), DEFAULT_FASTTEXT.threshold)
     .action(async (path: string, opts: Common & { k: number; threshold: number }) => {
       if (opts.k === 0) throw new UsageError('predict: --k must be 1 or higher, or -1 for all labels');
       const m = withModel(path, opts);
@@ -235,8 +222,8 @@ export function registerFasttext(program: Command): void {
     .description('write a compact vector store (normalised word matrix + n-gram matrix) usable wherever a model is')
     .argument('<model>', '.bin or .ftz')
     .requiredOption('-o, --out <store>', 'output path')
-    .option('--dtype <type>', 'f32, f16 or int8 (per-row scale)', DEFAULT_FASTTEXT_CLI.dtype)
-    .option('--index <kind>', 'ivf: add an inverted-file index (k-means lists) so that nn reads only the nearest lists; none', 'none')
+    .option('--dtype <type>', 'f32, f16 or int8 (per-row scale)', DEFAULT_FASTTEXT.dtype)
+    .option('--index <kind>', 'ivf: add an inverted-file index (k-means lists) so that nn reads only the nearest lists; none', DEFAULT_FASTTEXT.index)
     .option('--lists <n>', 'index lists (default: about the square root of the number of words)', intArg(1, 1 << 20))
     .action(async (path: string, opts: { out: string; dtype: StoreDtype; index: 'ivf' | 'none'; lists?: number }) => {
       const [{ openBin }, { convertToStore }, { createProgress }] = await Promise.all([

@@ -6,10 +6,13 @@
 import { Option, type Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DEFAULT_AUDIO, DEFAULT_MEL } from '../audio/audio-defaults.js';
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_FASTTEXT } from '../fasttext/fasttext-defaults.js';
 import {
   archiveReport,
   DEFAULT_QUEUE,
+  DEFAULT_STATUS,
   QueueError,
   DEFAULT_SUBMIT,
   openQueue,
@@ -77,6 +80,9 @@ function printStatus(s: QueueStatus, json: boolean): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** Defaults of `leanml jobs wait`. */
+export const DEFAULT_WAIT: Readonly<{ intervalSeconds: number }> = Object.freeze({ intervalSeconds: 2 });
+
 export function registerJobs(program: Command): void {
   const jobs = addGroup(program, 'jobs', "run the CLI's work over many files as jobs on a Redis queue, taken by `leanml worker` on any number of machines");
 
@@ -116,11 +122,11 @@ export function registerJobs(program: Command): void {
     au
       .command('mel')
       .description('log-mel spectrogram of each file as float32 .npy (n_mels, frames)')
-      .option('--sample-rate <hz>', 'resample to this rate first', intArg(1), 22050)
-      .option('--n-fft <n>', 'FFT size', intArg(1), 2048)
-      .option('--hop-length <n>', 'samples between frames', intArg(1), 1024)
-      .option('--n-mels <n>', 'mel bins', intArg(1), 128)
-      .addOption(new Option('--log <kind>', 'log compression').choices(['none', 'db', 'ln']).default('db')),
+      .option('--sample-rate <hz>', 'resample to this rate first', intArg(1), DEFAULT_AUDIO.sampleRate)
+      .option('--n-fft <n>', 'FFT size', intArg(1), DEFAULT_AUDIO.nFft)
+      .option('--hop-length <n>', 'samples between frames', intArg(1), DEFAULT_AUDIO.hopLength)
+      .option('--n-mels <n>', 'mel bins', intArg(1), DEFAULT_AUDIO.nMels)
+      .addOption(new Option('--log <kind>', 'log compression').choices(['none', 'db', 'ln']).default(DEFAULT_MEL.log)),
     (_a, o) => ({ kind: 'audio-mel', options: pick(o, ['sampleRate', 'nFft', 'hopLength', 'nMels', 'log']) }),
   );
   const li = submit.command('linear').description('linear-model jobs');
@@ -138,8 +144,8 @@ export function registerJobs(program: Command): void {
       .command('predict')
       .description('the k most probable labels of each line of each file, as `fasttext predict-prob`')
       .requiredOption('--model <m>', 'supervised .bin, .ftz or store')
-      .option('-k, --k <n>', 'labels per line', intArg(-1, 1_000_000), 1)
-      .option('-t, --threshold <p>', 'minimum probability', floatArg(0, 1), 0),
+      .option('-k, --k <n>', 'labels per line', intArg(-1, 1_000_000), DEFAULT_FASTTEXT.predictK)
+      .option('-t, --threshold <p>', 'minimum probability', floatArg(0, 1), DEFAULT_FASTTEXT.threshold),
     (_a, o) => ({ kind: 'fasttext-predict', model: resolve(o.model as string), options: pick(o, ['k', 'threshold']) }),
   );
   leaf(
@@ -153,7 +159,7 @@ export function registerJobs(program: Command): void {
   queueOptions(jobs.command('status'))
     .description('job counts, throughput, ETA, and failed jobs with their errors')
     .option('--json', 'print JSON')
-    .option('--failed <n>', 'failed jobs to list', intArg(0, 100_000), 20)
+    .option('--failed <n>', 'failed jobs to list', intArg(0, 100_000), DEFAULT_STATUS.failedLimit)
     .action(async (o: QueueFlags & { json?: boolean; failed: number }) => {
       const s = await withQueue(o, false, (q) => queueStatus(q, { failedLimit: o.failed }));
       printStatus(s, o.json === true);
@@ -161,7 +167,7 @@ export function registerJobs(program: Command): void {
 
   queueOptions(jobs.command('wait'))
     .description('wait until no job is waiting or running, printing progress on stderr; exit 1 if any job failed')
-    .option('--interval <s>', 'seconds between progress lines', floatArg(0.05, 3600), 2)
+    .option('--interval <s>', 'seconds between progress lines', floatArg(0.05, 3600), DEFAULT_WAIT.intervalSeconds)
     .option('--timeout <s>', 'give up after this long (exit 1)', floatArg(0))
     .option('--json', 'print the final status as JSON')
     .action(async (o: QueueFlags & { interval: number; timeout?: number; json?: boolean }) => {

@@ -8,6 +8,7 @@ import { Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import {
   DEFAULT_FEATURES,
+  DEFAULT_INSPECT_TOP,
   DEFAULT_LEARNER,
   DEFAULT_TRAIN,
   evaluate,
@@ -24,11 +25,11 @@ import { addGroup } from './group.js';
 import { floatArg, intArg } from './options.js';
 import { LineWriter } from './output.js';
 
-interface TrainFlags {
+/** The flags of `linear train`: the learner's settings under their own names, then the rest. */
+interface TrainFlags extends LearnerOptions {
   input?: string;
   model: string;
   format: string;
-  loss: string;
   passes: number;
   features: string;
   bits?: number;
@@ -39,13 +40,6 @@ interface TrainFlags {
   bias: boolean;
   repeats: string;
   unitNorm: boolean;
-  learningRate: number;
-  powerT: number;
-  l2: number;
-  adaptive: boolean;
-  normalized: boolean;
-  invariant: boolean;
-  average: boolean;
   shuffleBuffer: number;
   seed: number;
   continue?: string;
@@ -74,16 +68,8 @@ function featuresOf(f: TrainFlags): Partial<FeatureConfig> {
 
 /** The learner settings the flags ask for (defaults from DEFAULT_LEARNER). */
 function learnerOf(f: TrainFlags): Partial<LearnerOptions> {
-  return {
-    loss: f.loss as LearnerOptions['loss'],
-    learningRate: f.learningRate,
-    powerT: f.powerT,
-    l2: f.l2,
-    adaptive: f.adaptive,
-    normalized: f.normalized,
-    invariant: f.invariant,
-    average: f.average,
-  };
+  const { loss, learningRate, powerT, l2, adaptive, normalized, invariant, average } = f;
+  return { loss, learningRate, powerT, l2, adaptive, normalized, invariant, average };
 }
 
 export function registerLinear(program: Command): void {
@@ -202,7 +188,7 @@ export function registerLinear(program: Command): void {
     .command('inspect')
     .description('the strongest features of a model, by name')
     .requiredOption('--model <m>', 'model file')
-    .option('--top <n>', 'features per direction', intArg(1, 100_000), 20)
+    .option('--top <n>', 'features per direction', intArg(1, 100_000), DEFAULT_INSPECT_TOP)
     .option('--json', 'print JSON', false)
     .action(async (f: { model: string; top: number; json: boolean }) => {
       const model = await loadLinearModel(f.model);

@@ -10,10 +10,10 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { LeanmlError, UsageError } from '../core/errors.js';
 import { isClusterWorker, runOnCores } from '../core/process-cluster.js';
 import { API_KEY_ENV, checkApiKey, isLoopbackHost } from '../server/api-key.js';
-import { createServer } from '../server/create-server.js';
+import { createServer, DEFAULT_LOG_LEVEL } from '../server/create-server.js';
 import { loadModels, parseModelSpec, type ModelSpec } from '../server/load-models.js';
 import { DEFAULT_LIMITS } from '../server/serve-limits.js';
-import { serveUntilSignal } from '../server/start-server.js';
+import { DEFAULT_LISTEN, serveUntilSignal } from '../server/start-server.js';
 import { intArg } from './options.js';
 
 const collect = (v: string, all: string[]) => [...all, v];
@@ -23,8 +23,8 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('one HTTP service for all loaded models (JSON API, OpenAPI at /openapi.json, try-it page at /)')
-    .option('--port <N>', 'port to listen on (0: any free port)', intArg(0, 65535), 8080)
-    .option('--host <HOST>', 'address to listen on (0.0.0.0 to accept other machines)', '127.0.0.1')
+    .option('--port <N>', 'port to listen on (0: any free port)', intArg(0, 65535), DEFAULT_LISTEN.port)
+    .option('--host <HOST>', 'address to listen on (0.0.0.0 to accept other machines)', DEFAULT_LISTEN.host)
     .option('--vectors <NAME=PATH>', 'a fastText .bin/.ftz model or compact store (repeatable)', collect, [])
     .option('--linear <NAME=PATH>', 'a linear model file (repeatable)', collect, [])
     .option('--speaker <NAME=DIR>', 'a speaker model directory (repeatable)', collect, [])
@@ -50,7 +50,7 @@ export function registerServe(program: Command): void {
         if (!(LOG_LEVELS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${LOG_LEVELS.join(', ')}`);
         return v;
       },
-      'info',
+      DEFAULT_LOG_LEVEL,
     )
     .action(
       async (o: {

@@ -9,7 +9,7 @@ import { createProgress } from '../core/progress.js';
 import type { PresetName, ThresholdMode } from '../speaker/config.js';
 // the defaults only (no TensorFlow.js behind these modules), for --help
 import { DEFAULT_SPEAKER_TRAIN, presetConfig } from '../speaker/config.js';
-import { DETECT_FORMATS, type DetectFormat } from '../speaker/formats.js';
+import { DEFAULT_DETECT_FORMAT, DETECT_FORMATS, type DetectFormat } from '../speaker/formats.js';
 import { addGroup } from './group.js';
 import { floatArg, intArg } from './options.js';
 
@@ -97,7 +97,9 @@ export function registerSpeaker(program: Command): void {
     .description("time markers where the model's voice speaks in FILE (streamed, any length)")
     .argument('[file]', 'audio file (WAV natively, anything else through ffmpeg); - for stdin', '-')
     .requiredOption('--model <dir>', 'model directory from `leanml speaker train`')
-    .addOption(new Option('--format <fmt>', 'output format (audacity: a label track for File > Import > Labels)').choices(DETECT_FORMATS).default('json'))
+    .addOption(
+      new Option('--format <fmt>', 'output format (audacity: a label track for File > Import > Labels)').choices(DETECT_FORMATS).default(DEFAULT_DETECT_FORMAT),
+    )
     .option(
       '--threshold <x>',
       "decision threshold, used as given (default: the model's, calibrated per file on the file's own score distribution when the model says so)",

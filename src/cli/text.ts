@@ -5,7 +5,10 @@
  */
 import { Option, type Command } from 'commander';
 import { createProgress } from '../core/progress.js';
+import { DEFAULT_LABEL_PREFIX } from '../core/label-prefix.js';
 import {
+  DEFAULT_INSPECT,
+  DEFAULT_PREDICT_K,
   DEFAULT_TEXT_SETTINGS,
   inspectErrors,
   loadTextModel,
@@ -14,7 +17,9 @@ import {
   testText,
   trainText,
   writeInspectReport,
-  type TextArch,
+  type NetSettings,
+  type TrainSettings,
+  type VocabSettings,
 } from '../text/index.js';
 import { addGroup } from './group.js';
 import { floatArg, intArg } from './options.js';
@@ -24,24 +29,10 @@ const warn = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-interface TrainFlags {
+/** The flags of `text train`: every setting (commander fills in the defaults), plus the input and output. */
+interface TrainFlags extends VocabSettings, NetSettings, TrainSettings {
   input?: string;
   model: string;
-  arch: TextArch;
-  dim: number;
-  hidden: number;
-  unitNorm: boolean;
-  minCount: number;
-  buckets: number;
-  minn: number;
-  maxn: number;
-  maxTokens: number;
-  epochs: number;
-  patience: number;
-  batchSize: number;
-  lr: number;
-  validation: number;
-  seed: number;
   labelPrefix: string;
   quiet: boolean;
 }
@@ -70,7 +61,7 @@ export function registerText(program: Command): void {
     .option('--lr <x>', 'Adam learning rate', floatArg(1e-9, 99), d.train.lr)
     .option('--validation <x>', 'share of the lines held out for early stopping and the reported figure', floatArg(0, 0.99), d.train.validation)
     .option('--seed <n>', 'seed of the split, the initialisation and the batch order', intArg(0, 2 ** 32 - 1), d.train.seed)
-    .option('--label-prefix <p>', 'label prefix', '__label__')
+    .option('--label-prefix <p>', 'label prefix', DEFAULT_LABEL_PREFIX)
     .option('--quiet', 'no per-epoch lines on stderr', false)
     .action(async (f: TrainFlags) => {
       const model = await trainText(f.input, {
@@ -97,7 +88,7 @@ export function registerText(program: Command): void {
     .description('evaluate on labelled lines; prints JSON {n, accuracy, recallAt1, precision, recall, f1 (macro), perLabel}')
     .requiredOption('--model <dir>', 'model directory')
     .option('--input <file>', 'labelled lines (- or none = stdin)')
-    .option('--label-prefix <p>', 'label prefix', '__label__')
+    .option('--label-prefix <p>', 'label prefix', DEFAULT_LABEL_PREFIX)
     .action(async (f: { model: string; input?: string; labelPrefix: string }) => {
       const model = await loadTextModel(f.model);
       try {
@@ -112,7 +103,7 @@ export function registerText(program: Command): void {
     .description('the k most probable labels of each line: label<TAB>probability pairs, tab-separated')
     .requiredOption('--model <dir>', 'model directory')
     .option('--input <file>', 'lines (labels optional, ignored; - or none = stdin)')
-    .option('--k <n>', 'labels per line', intArg(1, 100_000), 1)
+    .option('--k <n>', 'labels per line', intArg(1, 100_000), DEFAULT_PREDICT_K)
     .action(async (f: { model: string; input?: string; k: number }) => {
       const model = await loadTextModel(f.model);
       try {
@@ -136,10 +127,10 @@ export function registerText(program: Command): void {
     )
     .requiredOption('--model <dir>', 'model directory')
     .option('--input <file>', 'labelled lines (- or none = stdin)')
-    .option('--errors <n>', 'misclassified lines to open up (the first in the file)', intArg(1, 10_000), 20)
-    .option('--top <n>', 'tokens per line that moved the decision most', intArg(1, 1000), 5)
+    .option('--errors <n>', 'misclassified lines to open up (the first in the file)', intArg(1, 10_000), DEFAULT_INSPECT.errors)
+    .option('--top <n>', 'tokens per line that moved the decision most', intArg(1, 1000), DEFAULT_INSPECT.top)
     .option('--report <out.html>', 'write an HTML report with heatmaps')
-    .option('--label-prefix <p>', 'label prefix', '__label__')
+    .option('--label-prefix <p>', 'label prefix', DEFAULT_LABEL_PREFIX)
     .action(async (f: { model: string; input?: string; errors: number; top: number; report?: string; labelPrefix: string }) => {
       const model = await loadTextModel(f.model);
       try {

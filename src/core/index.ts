@@ -12,3 +12,4 @@ export * from './rng.js';
 export * from './npy.js';
 export * from './progress.js';
 export * from './lines.js';
+export * from './label-prefix.js';

@@ -11,6 +11,7 @@ import { UsageError } from '../core/errors.js';
 import { writeFullySync } from '../core/write-fully.js';
 import type { BinModel } from './bin-model.js';
 import { DenseFileMatrix } from './dense-file-matrix.js';
+import { DEFAULT_FASTTEXT } from './fasttext-defaults.js';
 import {
   align,
   dtypeBytes,
@@ -127,7 +128,7 @@ export function convertToStore(model: BinModel, outPath: string, opts: ConvertOp
   }
   const words = encodeRows(wordRows, N, D, dtype, { residual: refine });
   let ivf: { K: number; centroids: Float32Array; ids: Int32Array; positions: Int32Array; offsets: Int32Array } | null = null;
-  if ((opts.index ?? 'none') !== 'none') {
+  if ((opts.index ?? DEFAULT_FASTTEXT.index) !== 'none') {
     if (opts.index !== 'ivf') throw new UsageError(`convert: index must be ivf or none, got '${opts.index}'`);
     if (N === 0) throw new UsageError('convert: an index needs at least one word');
     const K = opts.lists ?? defaultLists(N);

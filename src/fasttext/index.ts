@@ -6,6 +6,7 @@
 export { openFastText, openBin, openStore, type OpenOptions } from './open.js';
 export { VectorModel, LABEL_PREFIX, type Neighbor, type Prediction, type NgramVector } from './vector-model.js';
 export { BinModel } from './bin-model.js';
+export { DEFAULT_FASTTEXT } from './fasttext-defaults.js';
 export type { FastTextArgs, LossName, ModelName } from './args.js';
 export { fnv1a32 } from './hash.js';
 export { formatG } from './format-float.js';

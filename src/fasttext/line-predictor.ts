@@ -10,6 +10,7 @@
  * Legend: D = dim, L = labels, R = rows of the line.
  */
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_LABEL_PREFIX } from '../core/label-prefix.js';
 import type { FastTextArgs } from './args.js';
 import type { Dictionary } from './dictionary.js';
 import { EOS } from './dictionary.js';
@@ -24,7 +25,7 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 16777619;
 const BOW = 0x3c; // '<'
 const EOW = 0x3e; // '>'
-const LABEL_PREFIX = new TextEncoder().encode('__label__');
+const LABEL_PREFIX = new TextEncoder().encode(DEFAULT_LABEL_PREFIX);
 const EOS_BYTES = new TextEncoder().encode(EOS);
 const NGRAM_MULT = 116049371;
 // the out-of-vocabulary word cache: 8,192 words, 256 KB of their bytes, 256 K rows (about 1.5 MB)

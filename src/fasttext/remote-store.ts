@@ -10,6 +10,7 @@
 import type { AsyncByteSource, ByteRange } from '../core/async-source.js';
 import { UsageError } from '../core/errors.js';
 import { Dictionary, isEos, toBytes } from './dictionary.js';
+import { DEFAULT_FASTTEXT } from './fasttext-defaults.js';
 import { fnv1a32 } from './hash.js';
 import { DEFAULT_IVF, type IvfIndex, nearestLists, probedLists, searchLists } from './ivf-search.js';
 import { normF32 } from './matrix.js';
@@ -234,7 +235,7 @@ export class RemoteStore {
   }
 
   /** The `k` nearest words to `word` by cosine similarity, the word itself excluded. */
-  async nearestNeighbors(word: string | Uint8Array, k = 10): Promise<Neighbor[]> {
+  async nearestNeighbors(word: string | Uint8Array, k = DEFAULT_FASTTEXT.nnK): Promise<Neighbor[]> {
     return (await this.nearestNeighborsBatch([word], k))[0]!;
   }
 
@@ -242,7 +243,7 @@ export class RemoteStore {
    * `nearestNeighbors` for many words: the lists all of them probe are fetched together (one
    * request for neighbouring lists). A store without an index has its whole word matrix read.
    */
-  async nearestNeighborsBatch(words: (string | Uint8Array)[], k = 10): Promise<Neighbor[][]> {
+  async nearestNeighborsBatch(words: (string | Uint8Array)[], k = DEFAULT_FASTTEXT.nnK): Promise<Neighbor[][]> {
     if (!Number.isInteger(k) || k <= 0) throw new UsageError(`k must be 1 or higher, got ${k}`);
     const h = this.header,
       D = this.dim,

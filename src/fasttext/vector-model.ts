@@ -6,6 +6,8 @@
  * `getNN`, `getAnalogies`, `predictLine`). Subclasses supply the rows.
  */
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_LABEL_PREFIX } from '../core/label-prefix.js';
+import { DEFAULT_FASTTEXT } from './fasttext-defaults.js';
 import type { FastTextArgs } from './args.js';
 import { type Dictionary, EOS, toBytes } from './dictionary.js';
 import { fnv1a32, wordNgramBuckets } from './hash.js';
@@ -39,7 +41,7 @@ export interface NgramVector {
 }
 
 /** The label prefix fastText uses by default (not stored in models). */
-export const LABEL_PREFIX = '__label__';
+export const LABEL_PREFIX = DEFAULT_LABEL_PREFIX;
 const LABEL_PREFIX_BYTES = toBytes(LABEL_PREFIX);
 const EOS_BYTES = toBytes(EOS);
 
@@ -171,12 +173,12 @@ export abstract class VectorModel {
   /**
    * The `k` nearest words to `word` by cosine similarity, the word itself excluded (`fasttext nn`).
    */
-  nearestNeighbors(word: string | Uint8Array, k = 10): Neighbor[] {
+  nearestNeighbors(word: string | Uint8Array, k = DEFAULT_FASTTEXT.nnK): Neighbor[] {
     return this.nearestNeighborsBatch([word], k)[0]!;
   }
 
   /** `nearestNeighbors` for many words at once: one blocked matrix product over the word matrix. */
-  nearestNeighborsBatch(words: (string | Uint8Array)[], k = 10): Neighbor[][] {
+  nearestNeighborsBatch(words: (string | Uint8Array)[], k = DEFAULT_FASTTEXT.nnK): Neighbor[][] {
     checkK(k);
     const queries = new Float32Array(words.length * this.dim);
     const norms = new Float64Array(words.length);
@@ -197,12 +199,12 @@ export abstract class VectorModel {
    * three query words excluded: `fasttext analogies`, whose triplet "A B C" means A - B + C
    * (`FastText::getAnalogies` adds A, subtracts B, adds C). "berlin germany france" asks for paris.
    */
-  analogies(a: string | Uint8Array, b: string | Uint8Array, c: string | Uint8Array, k = 10): Neighbor[] {
+  analogies(a: string | Uint8Array, b: string | Uint8Array, c: string | Uint8Array, k = DEFAULT_FASTTEXT.analogiesK): Neighbor[] {
     return this.analogiesBatch([[a, b, c]], k)[0]!;
   }
 
   /** `analogies` for many triplets in one search. */
-  analogiesBatch(triplets: [string | Uint8Array, string | Uint8Array, string | Uint8Array][], k = 10): Neighbor[][] {
+  analogiesBatch(triplets: [string | Uint8Array, string | Uint8Array, string | Uint8Array][], k = DEFAULT_FASTTEXT.analogiesK): Neighbor[][] {
     checkK(k);
     const fr = Math.fround;
     const D = this.dim;
@@ -254,7 +256,7 @@ export abstract class VectorModel {
    * const m = openFastText('lid.176.ftz');
    * m.predict('Der schnelle braune Fuchs', 2); // [{ label: '__label__de', prob: 0.99... }, ...]
    */
-  predict(text: string | Uint8Array, k = 1, threshold = 0, opts: { eos?: boolean } = {}): Prediction[] {
+  predict(text: string | Uint8Array, k = DEFAULT_FASTTEXT.predictK, threshold = DEFAULT_FASTTEXT.threshold, opts: { eos?: boolean } = {}): Prediction[] {
     return this.predictBatch([text], k, threshold, opts)[0]!;
   }
 
@@ -262,7 +264,12 @@ export abstract class VectorModel {
    * `predict` for many lines: one result list per text, in order. Lines are predicted one
    * after another with reused buffers (no per-line state is allocated but the results).
    */
-  predictBatch(texts: readonly (string | Uint8Array)[], k = 1, threshold = 0, opts: { eos?: boolean } = {}): Prediction[][] {
+  predictBatch(
+    texts: readonly (string | Uint8Array)[],
+    k = DEFAULT_FASTTEXT.predictK,
+    threshold = DEFAULT_FASTTEXT.threshold,
+    opts: { eos?: boolean } = {},
+  ): Prediction[][] {
     const p = this.linePredictor();
     const kk = checkPredictK(k, this.nlabels);
     const eos = opts.eos ?? true;

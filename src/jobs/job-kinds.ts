@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { logMelFile, type LogKind } from '../audio/index.js';
 import { UsageError } from '../core/errors.js';
 import { writeNpy } from '../core/npy.js';
-import { formatScore, formatVector, openFastText, splitLines, splitWords, type VectorModel } from '../fasttext/index.js';
+import { DEFAULT_FASTTEXT, formatScore, formatVector, openFastText, splitLines, splitWords, type VectorModel } from '../fasttext/index.js';
 import { loadLinearModel, predictFile, type LinearModel } from '../linear/index.js';
 import { detectSpeaker, formatDetection, loadSpeakerModel, writeReport, type SpeakerModel } from '../speaker/index.js';
 import { writeAtomically } from './atomic-output.js';
@@ -116,8 +116,8 @@ export async function runJobKind(data: JobData, id: string, models: ModelCache):
     }
     case 'fasttext-predict': {
       const m = await models.fasttext(model());
-      const k = num(o.k) ?? 1;
-      const threshold = num(o.threshold) ?? 0;
+      const k = num(o.k) ?? DEFAULT_FASTTEXT.predictK;
+      const threshold = num(o.threshold) ?? DEFAULT_FASTTEXT.threshold;
       const text = new Uint8Array(readFileSync(data.input));
       await writeAtomically(outputs[0]!, (tmp) => {
         const parts: string[] = [];

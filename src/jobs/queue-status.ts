@@ -39,6 +39,12 @@ export interface QueueStatus {
   failedNotListed: number;
 }
 
+/** Defaults of `queueStatus` (and of `leanml jobs status`). */
+export const DEFAULT_STATUS: Readonly<{ failedLimit: number }> = Object.freeze({
+  /** Failed jobs listed with their errors. */
+  failedLimit: 20,
+});
+
 /** Reads the state of `q`, listing at most `failedLimit` failed jobs. */
 export async function queueStatus(q: OpenQueue, opts: { failedLimit?: number } = {}): Promise<QueueStatus> {
   const c = await q.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed');
@@ -62,7 +68,7 @@ export async function queueStatus(q: OpenQueue, opts: { failedLimit?: number } =
       if (audio > 0) audioSecondsPerSecond = audio / span;
     }
   }
-  const limit = opts.failedLimit ?? 20;
+  const limit = opts.failedLimit ?? DEFAULT_STATUS.failedLimit;
   const failedJobs = (await q.queue.getJobs(['failed'], 0, limit - 1, true)) as Job<JobData, JobResult>[];
   const failed = failedJobs.filter(Boolean).map((j) => ({
     id: j.id!,

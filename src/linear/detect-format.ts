@@ -3,6 +3,7 @@
  * Input formats, and guessing one from a line when `--format auto`.
  */
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_LABEL_PREFIX } from '../core/label-prefix.js';
 import { parseFastText } from './parse-fasttext.js';
 import { parseLibsvm } from './parse-libsvm.js';
 import { parseVw } from './parse-vw.js';
@@ -22,7 +23,7 @@ export function checkFormat(f: string, allowAuto: boolean): InputFormat | 'auto'
  * Guesses the format of a data line: `__label__` tokens mean fastText; a `|` means Vowpal
  * Wabbit; `label index:value ...` means libsvm; anything else is read as fastText text.
  */
-export function detectFormat(line: string, labelPrefix = '__label__'): InputFormat {
+export function detectFormat(line: string, labelPrefix = DEFAULT_LABEL_PREFIX): InputFormat {
   const tokens = line.trim().split(/\s+/);
   if (labelPrefix && tokens.some((t) => t.startsWith(labelPrefix))) return 'fasttext';
   if (line.includes('|')) return 'vw';

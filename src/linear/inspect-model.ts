@@ -20,8 +20,11 @@ export interface InspectResult {
   negative: FeatureWeight[];
 }
 
+/** Features per direction `inspectModel` (and `leanml linear inspect`) lists by default. */
+export const DEFAULT_INSPECT_TOP: number = 20;
+
 /** The `top` strongest features for and against each label's vector. */
-export function inspectModel(model: LinearModel, top = 20): InspectResult[] {
+export function inspectModel(model: LinearModel, top = DEFAULT_INSPECT_TOP): InspectResult[] {
   const L = model.learner;
   const slots = model.encoder.slots;
   const out: InspectResult[] = [];

@@ -6,6 +6,7 @@
  * label; a third label turns the model into one-vs-rest with one vector per label.
  */
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_LABEL_PREFIX } from '../core/label-prefix.js';
 import { parserFor, type InputFormat } from './detect-format.js';
 import { DEFAULT_FEATURES, FeatureEncoder, type FeatureConfig } from './feature-encoder.js';
 import type { FeatureLookup } from './feature-lookup.js';
@@ -49,7 +50,7 @@ export class LinearModel {
   ) {
     this.settings = {
       format: settings.format,
-      labelPrefix: settings.labelPrefix ?? '__label__',
+      labelPrefix: settings.labelPrefix ?? DEFAULT_LABEL_PREFIX,
       features: { ...DEFAULT_FEATURES, ...settings.features },
       learner: { ...DEFAULT_LEARNER, ...settings.learner },
     };

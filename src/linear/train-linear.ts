@@ -9,6 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { open, stat } from 'node:fs/promises';
 import { FormatError, UsageError } from '../core/errors.js';
+import { DEFAULT_LABEL_PREFIX } from '../core/label-prefix.js';
 import { Rng } from '../core/rng.js';
 import { isBlankLine } from './blank-line.js';
 import { forEachLine } from './byte-lines.js';
@@ -28,7 +29,7 @@ export type { ProgressReport } from './progressive-validation.js';
 /** Defaults of `trainLinear` (features and learner: `DEFAULT_FEATURES`, `DEFAULT_LEARNER`). */
 export const DEFAULT_TRAIN = Object.freeze({
   format: 'auto' as InputFormat | 'auto',
-  labelPrefix: '__label__',
+  labelPrefix: DEFAULT_LABEL_PREFIX,
   passes: 1,
   shuffleBuffer: 0,
   seed: 1,

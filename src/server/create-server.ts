@@ -44,10 +44,13 @@ export interface ServerOptions {
   files?: string;
 }
 
+/** The request log's level unless told (`leanml serve --log-level`). */
+export const DEFAULT_LOG_LEVEL: NonNullable<ServerOptions['logLevel']> = 'info';
+
 /** The fastify app serving `registry`; not yet listening. */
 export async function createServer(registry: ModelRegistry, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const limits: ServeLimits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const level = opts.logLevel ?? 'info';
+  const level = opts.logLevel ?? DEFAULT_LOG_LEVEL;
   // stderr through an asynchronous destination: writes issued while one is in flight are
   // coalesced, so under load logging costs a few syscalls instead of one per request
   // (profiled: synchronous per-line writes took as much CPU as the neighbour searches).

@@ -8,11 +8,11 @@
  * const app = await createServer(registry, { limits: { maxK: 100 } });
  * await app.listen({ port: 8080 });
  */
-export { createServer, type ServerOptions } from './create-server.js';
+export { createServer, DEFAULT_LOG_LEVEL, type ServerOptions } from './create-server.js';
 export { DEFAULT_LOADERS, LOAD_ALL_MAX_BYTES, loadModels, parseModelSpec, vectorsModelOf, type ModelLoaders, type ModelSpec } from './load-models.js';
 export { ModelRegistry, MODEL_NAME_PATTERN } from './model-registry.js';
 export type { LabelProb, LinearPredictor, ModelInfo, ModelKind, ModelKinds, ScoredWord, SpeakerDetector, SpeakerSegment, VectorsModel } from './model-types.js';
 export { DEFAULT_LIMITS, type ServeLimits } from './serve-limits.js';
-export { serveUntilSignal, type RunOptions } from './start-server.js';
+export { DEFAULT_LISTEN, serveUntilSignal, type RunOptions } from './start-server.js';
 export { errorReply, type ErrorBody } from './error-reply.js';
 export { HeavyLimiter } from './heavy-limiter.js';

@@ -9,6 +9,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ModelRegistry } from './model-registry.js';
 
 /** Options of `serveUntilSignal`. */
+/** Where `leanml serve` listens unless told: this machine only, port 8080. */
+export const DEFAULT_LISTEN: Readonly<{ port: number; host: string }> = Object.freeze({ port: 8080, host: '127.0.0.1' });
+
 export interface RunOptions {
   port: number;
   host: string;

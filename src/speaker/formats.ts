@@ -22,6 +22,9 @@ export type DetectFormat = 'json' | 'rttm' | 'csv' | 'audacity';
 /** Every output format of `detect`, for option parsers. */
 export const DETECT_FORMATS: readonly DetectFormat[] = Object.freeze(['json', 'rttm', 'csv', 'audacity']);
 
+/** The format `detect` writes unless told. */
+export const DEFAULT_DETECT_FORMAT: DetectFormat = 'json';
+
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** JSON text (one object, newline-terminated); times and scores rounded to 1 ms / 1e-3. */

@@ -76,12 +76,20 @@ function argmax(a: Float32Array, from: number, n: number): number {
  * r.errors[0].moved[0]; // { index: 4, token: 'free', delta: 1.8 }: pushed the margin towards the wrong label
  * ```
  */
+/** Defaults of `inspectErrors` (and of `leanml text inspect`). */
+export const DEFAULT_INSPECT: Readonly<{ errors: number; top: number }> = Object.freeze({
+  /** Misclassified lines opened up (the first in the input). */
+  errors: 20,
+  /** Tokens per line that moved the decision most. */
+  top: 5,
+});
+
 export function inspectErrors(
   model: TextModel,
   input: string | LabelledLine[] | undefined,
   opts: { errors?: number; top?: number; labelPrefix?: string } = {},
 ): InspectResult {
-  const maxErrors = opts.errors ?? 20;
+  const maxErrors = opts.errors ?? DEFAULT_INSPECT.errors;
   const name = typeof input === 'string' ? input : 'input';
   const lines = Array.isArray(input) ? input : readLabelledLines(input, { labelPrefix: opts.labelPrefix });
   const set = model.encode(lines, name);
@@ -122,7 +130,7 @@ export function inspectErrors(
       goldProbability: probs[i * C + gold]!,
       margin: r.margin,
       deltas: r.deltas,
-      moved: moved.slice(0, opts.top ?? 5),
+      moved: moved.slice(0, opts.top ?? DEFAULT_INSPECT.top),
       gates: r.gates,
     };
   });

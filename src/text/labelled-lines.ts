@@ -6,6 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { FormatError, LimitError, NotFoundError } from '../core/errors.js';
+import { DEFAULT_LABEL_PREFIX } from '../core/label-prefix.js';
 
 /** One line: its labels (none when unlabelled) and tokens, and where it came from (1-based). */
 export interface LabelledLine {
@@ -39,7 +40,7 @@ export function readInputText(path: string | undefined): { text: string; name: s
 
 /** Parses labelled lines from text; blank lines are skipped. `name` is used in errors. */
 export function parseLabelledLines(text: string, name: string, opts: ReadLinesOptions = {}): LabelledLine[] {
-  const prefix = opts.labelPrefix ?? '__label__';
+  const prefix = opts.labelPrefix ?? DEFAULT_LABEL_PREFIX;
   const requireLabels = opts.requireLabels ?? true;
   const out: LabelledLine[] = [];
   const lines = text.split('\n');

@@ -59,6 +59,9 @@ export const DEFAULT_TEXT_SETTINGS: Readonly<TextSettings> = Object.freeze({
   train: Object.freeze({ epochs: 20, patience: 2, batchSize: 32, lr: 0.01, validation: 0.1, seed: 1 }),
 });
 
+/** Labels per line `predict` returns unless told. */
+export const DEFAULT_PREDICT_K: number = 1;
+
 /** Deep-merges partial settings over the defaults and checks every value. */
 export function resolveSettings(partial: { vocab?: Partial<VocabSettings>; net?: Partial<NetSettings>; train?: Partial<TrainSettings> } = {}): TextSettings {
   const s: TextSettings = {

@@ -13,7 +13,7 @@ import { initBackend, loadSafetensors, saveSafetensors, tf } from '../nn/index.j
 import { VERSION } from '../version.js';
 import { bagBatch, encodeLines, sequenceBatch, type EncodedSet } from './encoded-set.js';
 import { parseLabelledLines, type LabelledLine } from './labelled-lines.js';
-import { checkSettings, type TextSettings } from './settings.js';
+import { checkSettings, DEFAULT_PREDICT_K, type TextSettings } from './settings.js';
 import { TextNet, type BagInput, type SequenceInput } from './text-net.js';
 import { Vocabulary } from './vocabulary.js';
 
@@ -83,13 +83,13 @@ export class TextModel {
   }
 
   /** The k most probable labels of each text (tokens split on whitespace; labels in the text are ignored). */
-  predict(texts: string[], k = 1): TextPrediction[] {
+  predict(texts: string[], k = DEFAULT_PREDICT_K): TextPrediction[] {
     const lines: LabelledLine[] = texts.map((t, i) => ({ labels: [], tokens: t.split(/\s+/).filter((w) => w.length > 0), line: i + 1 }));
     return this.predictLines(lines, k);
   }
 
   /** Predictions for parsed lines. */
-  predictLines(lines: LabelledLine[], k = 1): TextPrediction[] {
+  predictLines(lines: LabelledLine[], k = DEFAULT_PREDICT_K): TextPrediction[] {
     if (lines.length === 0) return [];
     const set = this.encode(
       lines.map((l) => ({ ...l, labels: [] })),
