@@ -4,6 +4,7 @@
  * validation (fastify/ajv refuses bad input before a handler runs), fast serialisation of the
  * answers, and the OpenAPI document (`GET /openapi.json`).
  */
+import { DEFAULT_FASTTEXT } from '../fasttext/fasttext-defaults.js';
 import { MODEL_NAME_PATTERN } from './model-registry.js';
 import type { ServeLimits } from './serve-limits.js';
 
@@ -62,7 +63,7 @@ export function buildSchemas(limits: ServeLimits) {
       response: { 200: { type: 'object', properties: { vectors: { type: 'array', items: vector } }, required: ['vectors'] } },
     },
     nn: {
-      body: body({ words: batch(word, 'query words'), k: k(10) }, ['words']),
+      body: body({ words: batch(word, 'query words'), k: k(DEFAULT_FASTTEXT.nnK) }, ['words']),
       response: {
         200: {
           type: 'object',
@@ -93,7 +94,7 @@ export function buildSchemas(limits: ServeLimits) {
             },
             'queries',
           ),
-          k: k(10),
+          k: k(DEFAULT_FASTTEXT.analogiesK),
         },
         ['queries'],
       ),
@@ -118,8 +119,8 @@ export function buildSchemas(limits: ServeLimits) {
       body: body(
         {
           texts: batch(text, 'texts'),
-          k: k(1),
-          threshold: { type: 'number', minimum: 0, maximum: 1, default: 0, description: 'drop labels with probability below this' },
+          k: k(DEFAULT_FASTTEXT.predictK),
+          threshold: { type: 'number', minimum: 0, maximum: 1, default: DEFAULT_FASTTEXT.threshold, description: 'drop labels with probability below this' },
         },
         ['texts'],
       ),
